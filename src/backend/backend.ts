@@ -1,0 +1,91 @@
+// The Backend interface: every op the Depth Anything graphs need, written once in src/nn/ and
+// executed by a backend (reference TS loops, WASM SIMD, WebGPU). A backend owns its tensors:
+// data stays where it was computed until `download` is called.
+//
+// Layouts (all float32, row-major):
+//   token matrices  [rows, cols]       e.g. tokens [S·T, C], weights of a linear [out, in]
+//   feature maps    [C, H, W]          one view at a time (NCHW without the batch dimension)
+//   conv weights    [Cout, Cin, kh, kw]            (PyTorch layout = GGUF bytes as stored)
+//   conv-transpose  [Cin, Cout, kh, kw]
+
+export interface Tensor {
+  readonly shape: readonly number[];
+}
+
+export type Activation = 'none' | 'relu' | 'gelu';
+
+export interface LinearOptions {
+  activation?: Activation;
+  /** out = residual + scale ⊙ act(x·Wᵀ + b); `scale` is a [N] vector (LayerScale), `residual` is [M, N]. */
+  residual?: Tensor;
+  scale?: Tensor;
+}
+
+export interface AttentionOptions {
+  heads: number;
+  /** Tokens per independent sequence; rows of qkv are `batch · seqLen`. */
+  seqLen: number;
+  /** QK-norm: LayerNorm over head_dim (weights [headDim]) applied to q and k of every head. */
+  qNorm?: { weight: Tensor; bias: Tensor };
+  kNorm?: { weight: Tensor; bias: Tensor };
+  normEps?: number;
+  /**
+   * 2D RoPE after QK-norm: per token row (of one sequence) the cos and sin of every head
+   * dimension, shape [seqLen, headDim] (rotate-half form: x·cos + rotateHalf(x)·sin per half).
+   */
+  rope?: { cos: Tensor; sin: Tensor };
+}
+
+export interface Conv2dOptions {
+  stride?: number;
+  pad?: number;
+  /** Apply ReLU to the input before convolving (DPT residual units). */
+  reluInput?: boolean;
+  activation?: Activation;
+  /** Added after the activation: out = act(conv(x) + b) + residual. */
+  residual?: Tensor;
+}
+
+export interface RowRange {
+  tensor: Tensor;
+  start: number;
+  count: number;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  upload(data: Float32Array, shape: readonly number[]): Tensor;
+  download(t: Tensor): Promise<Float32Array>;
+  /** Frees the tensor's storage; the handle must not be used afterwards. */
+  release(t: Tensor): void;
+
+  /** x [M, K] · W[N, K]ᵀ + b → [M, N], with a fused epilogue. */
+  linear(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts?: LinearOptions): Tensor;
+  /** LayerNorm over the last dimension. */
+  layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number): Tensor;
+  /**
+   * Multi-head self-attention core on a fused projection qkv [rows, 3·C] laid out
+   * (q | k | v), heads contiguous inside each; returns [rows, C] = softmax(q·kᵀ/√d)·v.
+   */
+  attention(qkv: Tensor, opts: AttentionOptions): Tensor;
+  /** x [M, 2H] → silu(x[:, :H]) ⊙ x[:, H:]  ([M, H]). */
+  swiglu(x: Tensor): Tensor;
+  /** New [Σ count, cols] tensor made of the listed row ranges, in order. */
+  gatherRows(ranges: readonly RowRange[]): Tensor;
+  /** [M, A] ‖ [M, B] → [M, A + B]. */
+  concatCols(a: Tensor, b: Tensor): Tensor;
+  /** [M, N] → [N, M] (tokens ↔ channel-major maps). */
+  transpose(x: Tensor): Tensor;
+  /** Elementwise a + b, same shape. */
+  add(a: Tensor, b: Tensor): Tensor;
+  /** Elementwise ReLU. */
+  relu(x: Tensor): Tensor;
+
+  /** [Cin, H, W] → [Cout, Ho, Wo], zero padding, cross-correlation. */
+  conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts?: Conv2dOptions): Tensor;
+  /** Non-overlapping transposed convolution (kernel = stride), [Cin, H, W] → [Cout, H·k, W·k]. */
+  convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor;
+  /** Bilinear resize with align_corners = True, [C, H, W] → [C, outH, outW]. */
+  resizeBilinear(x: Tensor, outH: number, outW: number): Tensor;
+}

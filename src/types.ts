@@ -1,0 +1,50 @@
+// Public data types shared by the API, the exporters and the CLI.
+
+/** Decoded image: interleaved 8-bit RGB, row-major, `data.length === width * height * 3`. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export type ModelFamily =
+  | 'da3'          // any-view DA3 (small/base/large/giant): DualDPT + camera decoder
+  | 'da3-mono'
+  | 'da3-metric'
+  | 'da3-nested-metric'
+  | 'da2'
+  | 'da2-metric';
+
+export interface ModelInfo {
+  family: ModelFamily;
+  checkpointName: string;
+  embedDim: number;
+  depth: number;
+  numHeads: number;
+  headDim: number;
+  ffn: 'mlp' | 'swiglu';
+  outLayers: number[];
+  /** Head feature width. */
+  features: number;
+  /** What this model can produce: 'depth', 'confidence', 'pose', 'rays', 'sky', 'gaussians'. */
+  capabilities: string[];
+  /** Tensor count per GGUF tensor type name (e.g. { F32: 250 }). */
+  tensorTypes: Record<string, number>;
+  tensorCount: number;
+  parameterCount: number;
+  fileSize: number;
+}
+
+/** Outputs for one view, at the processed (network input) resolution. */
+export interface DepthPrediction {
+  width: number;
+  height: number;
+  /** Row-major depth (relative for DA3 any-view / mono, disparity-like for DA2 relative, metres for metric). */
+  depth: Float32Array;
+  confidence?: Float32Array;
+  sky?: Float32Array;
+  /** 3×4 world-to-camera, row-major (OpenCV axes). */
+  extrinsics?: Float64Array;
+  /** 3×3 pinhole intrinsics in processed pixels, row-major. */
+  intrinsics?: Float64Array;
+}
