@@ -1,0 +1,21 @@
+// depth-anything-ts: the runtime-agnostic entry (browsers, Deno, Bun, edge runtimes, Node).
+// Node-only helpers (reading files without loading them whole) are in `depth-anything-ts/node`.
+
+export { loadModel, type DepthModel, type LoadOptions, type BackendName } from './model/load.ts';
+export { describeModel } from './model/describe.ts';
+export type { ModelConfig, PreprocessConfig } from './model/config.ts';
+export type { NetworkInput, Da3Output } from './model/da3.ts';
+export type { DepthPrediction, ModelFamily, ModelInfo, RgbImage } from './types.ts';
+export type { Backend, Tensor } from './backend/backend.ts';
+export { ReferenceBackend } from './backend/reference/reference-backend.ts';
+
+export { decodeImage } from './image/decode.ts';
+export { preprocessDa3 } from './image/preprocess.ts';
+
+export { encodePfm, decodePfm } from './export/pfm.ts';
+export { encodeDepthPng } from './export/depth-png.ts';
+export { formatPoseJson } from './export/pose-json.ts';
+
+export { readGguf, type GgufFile, type GgufTensorInfo } from '../gguf/reader.ts';
+export { bytesSource, type ByteSource } from '../gguf/source.ts';
+export { readTensorF32, dequantize } from '../gguf/dequantize.ts';

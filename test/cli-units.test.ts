@@ -1,0 +1,93 @@
+// In-process tests of the CLI's building blocks (no subprocess).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseFlags, positiveIntegerFlag, requiredFlag } from '../src/cli/args.ts';
+import { checkOutputs, writeOutputs } from '../src/cli/output-files.ts';
+import { summarizeTimings } from '../src/cli/timing-summary.ts';
+import { UsageError } from '../src/cli/usage-error.ts';
+import { freshTempDir, listDir, removeTempDirs } from './cli-run.ts';
+
+afterAll(removeTempDirs);
+
+describe('parseFlags', () => {
+  const spec = { '--model': 'value', '--no-invert': 'switch' } as const;
+
+  it('reads value flags and switches', () => {
+    const flags = parseFlags(['--model', 'm.gguf', '--no-invert'], spec);
+    expect(flags.get('--model')).toBe('m.gguf');
+    expect(flags.get('--no-invert')).toBe(true);
+    expect(requiredFlag(flags, 'info', '--model')).toBe('m.gguf');
+  });
+
+  it.each([
+    [['--bogus'], 'unknown flag: --bogus'],
+    [['model.gguf'], 'unexpected argument: model.gguf'],
+    [['--model'], 'flag --model needs a value'],
+    [['--model', '--no-invert'], 'flag --model needs a value'],
+    [['--model', 'a', '--model', 'b'], 'flag --model given more than once'],
+  ])('%j → usage error "%s"', (args, message) => {
+    expect(() => parseFlags(args, spec)).toThrow(new UsageError(message));
+  });
+
+  it('reports missing required flags and bad integers', () => {
+    expect(() => requiredFlag(parseFlags([], spec), 'info', '--model')).toThrow('info: --model is required');
+    for (const bad of ['0', '-2', '1.5', 'x', '']) {
+      const flags = new Map([['--threads', bad]]);
+      expect(() => positiveIntegerFlag(flags, '--threads')).toThrow(/--threads must be a positive integer/);
+    }
+    expect(positiveIntegerFlag(new Map([['--threads', '8']]), '--threads')).toBe(8);
+  });
+});
+
+describe('summarizeTimings', () => {
+  it('picks median = sorted[n/2] and p90 = sorted[min(floor(0.9n), n-1)]', () => {
+    expect(summarizeTimings([5, 1, 3, 2, 4])).toEqual({ median: 3, min: 1, max: 5, p90: 5 });
+    expect(summarizeTimings([4, 1, 3, 2])).toEqual({ median: 3, min: 1, max: 4, p90: 4 });
+    const ten = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+    expect(summarizeTimings(ten)).toEqual({ median: 6, min: 1, max: 10, p90: 10 });
+    const twenty = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(summarizeTimings(twenty).p90).toBe(19);
+    expect(summarizeTimings([7])).toEqual({ median: 7, min: 7, max: 7, p90: 7 });
+  });
+});
+
+describe('output files', () => {
+  it('refuses outputs that are an input, the same file twice, a directory, or in a missing directory', () => {
+    const dir = freshTempDir();
+    const model = join(dir, 'model.gguf');
+    writeFileSync(model, 'model bytes');
+    const inputs = [{ flag: '--model', path: model }];
+    expect(() => checkOutputs([{ flag: '--pfm', path: join(dir, '.', 'model.gguf') }], inputs)).toThrow(
+      /--pfm output .* is the --model file; refusing to overwrite it/,
+    );
+    const twice = [{ flag: '--pfm', path: join(dir, 'a') }, { flag: '--png', path: join(dir, 'a') }];
+    expect(() => checkOutputs(twice, inputs)).toThrow(/--pfm and --png name the same file/);
+    mkdirSync(join(dir, 'sub'));
+    expect(() => checkOutputs([{ flag: '--png', path: join(dir, 'sub') }], inputs)).toThrow(/is a directory/);
+    expect(() => checkOutputs([{ flag: '--png', path: join(dir, 'missing', 'x.png') }], inputs)).toThrow(
+      /cannot write --png output .*missing.*x\.png: no such file or directory/,
+    );
+    expect(() => checkOutputs([{ flag: '--png', path: join(model, 'x.png') }], inputs)).toThrow(/not a directory/);
+    expect(listDir(dir)).toEqual(['model.gguf', 'sub']);
+    expect(readFileSync(model, 'utf8')).toBe('model bytes');
+  });
+
+  it('writes all files, or none when one of them fails', () => {
+    const dir = freshTempDir();
+    writeOutputs([
+      { flag: '--pfm', path: join(dir, 'a.pfm'), bytes: new Uint8Array([1, 2, 3]) },
+      { flag: '--pose', path: join(dir, 'a.json'), bytes: '{}\n' },
+    ]);
+    expect(listDir(dir)).toEqual(['a.json', 'a.pfm']);
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe('{}\n');
+
+    const failing = [
+      { flag: '--pfm', path: join(dir, 'b.pfm'), bytes: new Uint8Array([1]) },
+      { flag: '--png', path: join(dir, 'gone', 'b.png'), bytes: new Uint8Array([2]) },
+    ];
+    expect(() => writeOutputs(failing)).toThrow(/cannot write --png output .*b\.png: no such file or directory/);
+    expect(listDir(dir)).toEqual(['a.json', 'a.pfm']); // no b.pfm and no temporaries
+    expect(existsSync(join(dir, 'b.pfm'))).toBe(false);
+  });
+});
