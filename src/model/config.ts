@@ -70,13 +70,14 @@ export function readModelConfig(file: GgufFile): ModelConfig {
   };
   validateVit(vit);
 
-  const out2b = tensorShape(file, (nestedMetric ? 'm_' : '') + 'head.scratch.out2b.weight');
+  // Output channels of the last 1×1 conv = ne[3] (shapeOf would drop it when it is 1).
+  const out2bChannels = file.tensors.get((nestedMetric ? 'm_' : '') + 'head.scratch.out2b.weight')?.dims[3] ?? 1;
   let family: ModelFamily;
   const checkpointName = kvStringOr(file, NS + 'checkpoint_name', '');
   const maxDepth = kvNumberOr(file, NS + 'head.max_depth', 0);
   if (isDa2) family = maxDepth > 0 ? 'da2-metric' : 'da2';
   else if (nestedMetric) family = 'da3-nested-metric';
-  else if (out2b?.[0] === 1 && t('head.scratch.sky_out2b.weight')) family = /metric/i.test(checkpointName) ? 'da3-metric' : 'da3-mono';
+  else if (out2bChannels === 1 && t('head.scratch.sky_out2b.weight')) family = /metric/i.test(checkpointName) ? 'da3-metric' : 'da3-mono';
   else family = 'da3';
 
   const headFeatures = tensorShape(file, (nestedMetric ? 'm_' : '') + 'head.scratch.layer1_rn.weight')?.[0] ?? kvNumberOr(file, headNs + 'features', 0);

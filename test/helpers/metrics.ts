@@ -48,11 +48,14 @@ export function expectIntermediate(name: string, actual: ArrayLike<number>, expe
   return p;
 }
 
-/** Depth and confidence: corr ≥ 0.999999 and max relative error ≤ 1e-4 (issue gate). */
-export function expectDenseOutput(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>): Parity {
+/**
+ * Depth and confidence: corr ≥ 0.999999 and max_rel ≤ 1e-4 (the DA3 gate). Maps clipped at zero
+ * (DA2 relative) carry float noise around the clip: they use the README §8 gate, 5e-4.
+ */
+export function expectDenseOutput(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>, maxRel = 1e-4): Parity {
   const p = parity(actual, expected);
   expect(p.pearson, `${name} pearson`).toBeGreaterThanOrEqual(0.999999);
-  expect(p.maxRel, `${name} max_rel`).toBeLessThanOrEqual(1e-4);
+  expect(p.maxRel, `${name} max_rel`).toBeLessThanOrEqual(maxRel);
   return p;
 }
 
