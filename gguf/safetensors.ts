@@ -1,6 +1,9 @@
 // safetensors reader: an 8-byte little-endian header length, a JSON header, then raw
 // little-endian tensor data. Used for the converter (official checkpoints) and for tests.
 
+import { dequantizeBF16 } from './bf16.ts';
+import { dequantizeF16 } from './f16.ts';
+
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I32' | 'I64' | 'U8' | 'I8' | 'BOOL';
 
 export interface SafetensorsTensor {
@@ -62,26 +65,14 @@ export function safetensorsToArray(t: SafetensorsTensor): Float32Array | Float64
     case 'U8': case 'BOOL': return copy;
     case 'I8': return new Int8Array(buf);
     case 'BF16': {
-      const src = new Uint16Array(buf);
-      const out = new Float32Array(src.length);
-      const u32 = new Uint32Array(out.buffer);
-      for (let i = 0; i < src.length; i++) u32[i] = src[i] << 16;
+      const out = new Float32Array(copy.length / 2);
+      dequantizeBF16(copy, out);
       return out;
     }
     case 'F16': {
-      const src = new Uint16Array(buf);
-      const out = new Float32Array(src.length);
-      for (let i = 0; i < src.length; i++) out[i] = halfToFloat(src[i]);
+      const out = new Float32Array(copy.length / 2);
+      dequantizeF16(copy, out);
       return out;
     }
   }
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }

@@ -1,0 +1,41 @@
+// Q5_K: super-blocks of 256 = f16 d, f16 dmin, 12 bytes of 6-bit (scale, min) pairs, 32 bytes of
+// fifth bits (bit 2c / 2c+1 of qh[l] for chunk c's low / high nibble), 128 bytes of 4-bit quants
+// laid out as in Q4_K. x = (d * scale) * q - (dmin * min).
+
+import { halfValues } from './f16.ts';
+import { unpackScaleMinK4 } from './kquant-scales.ts';
+
+export const Q5_K_BLOCK = 256;
+export const Q5_K_BYTES = 176;
+
+export function dequantizeQ5_K(src: Uint8Array, out: Float32Array): void {
+  const half = halfValues();
+  const scales = new Uint8Array(8);
+  const mins = new Uint8Array(8);
+  const nblocks = out.length / Q5_K_BLOCK;
+  for (let b = 0; b < nblocks; b++) {
+    const s = b * Q5_K_BYTES;
+    let o = b * Q5_K_BLOCK;
+    const d = half[src[s] | (src[s + 1] << 8)];
+    const dmin = half[src[s + 2] | (src[s + 3] << 8)];
+    unpackScaleMinK4(src, s + 4, scales, mins);
+    const qh = s + 16;
+    // Products are exact in f32; the single rounding happens on the store, as in ggml.
+    for (let c = 0; c < 4; c++) {
+      const qs = s + 48 + 32 * c;
+      const d1 = d * scales[2 * c];
+      const m1 = dmin * mins[2 * c];
+      const d2 = d * scales[2 * c + 1];
+      const m2 = dmin * mins[2 * c + 1];
+      const lowBit = 1 << (2 * c);
+      const highBit = 2 << (2 * c);
+      for (let l = 0; l < 32; l++) {
+        out[o + l] = d1 * ((src[qs + l] & 0xf) + (src[qh + l] & lowBit ? 16 : 0)) - m1;
+      }
+      for (let l = 0; l < 32; l++) {
+        out[o + 32 + l] = d2 * ((src[qs + l] >> 4) + (src[qh + l] & highBit ? 16 : 0)) - m2;
+      }
+      o += 64;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// Node-only entry point: things that need the file system.
+
+import { open } from 'node:fs/promises';
+import { checkRange, type ByteSource } from '../gguf/source.ts';
+
+export type { ByteSource } from '../gguf/source.ts';
+
+/** Largest single fs read; Node rejects reads of 2 GiB or more in one call. */
+const MAX_READ = 1 << 30;
+
+/**
+ * A byte source over a file, read on demand through one open file handle (models can be several
+ * GB, so nothing is read until asked for). Call close() when done.
+ */
+export async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
+  const handle = await open(path, 'r');
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  return {
+    size,
+    async read(offset, length) {
+      checkRange(offset, length, size);
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, Math.min(length - done, MAX_READ), offset + done);
+        if (bytesRead === 0) throw new Error(`fileSource: ${path} ended at byte ${offset + done}, expected ${size} bytes (file changed while open?)`);
+        done += bytesRead;
+      }
+      return out;
+    },
+    close: () => handle.close(),
+  };
+}
