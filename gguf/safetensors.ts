@@ -55,7 +55,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
 
 /** Copy a tensor's data into a fresh, aligned typed array of its dtype (F16/BF16 widened to f32). */
 export function safetensorsToArray(t: SafetensorsTensor): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array {
-  const copy = t.bytes.slice();
+  const copy = new Uint8Array(t.bytes); // a copy even for a Node Buffer, whose slice() is a view
   const buf = copy.buffer;
   switch (t.dtype) {
     case 'F32': return new Float32Array(buf);

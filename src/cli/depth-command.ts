@@ -1,0 +1,102 @@
+// `depth-anything depth`: one image through one model, printed like depth-anything.cpp and
+// written as PFM / PNG / pose JSON.
+import { encodeDepthPng } from '../export/depth-png.ts';
+import { finiteRange } from '../export/finite-range.ts';
+import { encodePfm } from '../export/pfm.ts';
+import { formatPoseJson } from '../export/pose-json.ts';
+import { formatFixed } from '../export/printf.ts';
+import type { DepthPrediction, ModelFamily, ModelInfo } from '../types.ts';
+import { runDepthBench } from './depth-bench.ts';
+import { parseDepthOptions, type DepthOptions } from './depth-options.ts';
+import { readImageFile } from './image-file.ts';
+import { loadDepthModel } from './depth-model.ts';
+import { describeModelFile, withModelFile } from './model-file.ts';
+import { checkOutputs, writeOutputs, type OutputFile } from './output-files.ts';
+
+/** depth-anything.cpp tags the depth line with the route it took. */
+const ROUTE_SUFFIX: Record<ModelFamily, string> = {
+  'da3': '',
+  'da3-mono': ' (mono+sky)',
+  'da3-metric': ' (mono+sky)',
+  'da3-nested-metric': ' (mono+sky)',
+  'da2': ' (da2)',
+  'da2-metric': ' (da2)',
+};
+
+function requestedOutputs(options: DepthOptions): OutputFile[] {
+  const outputs: OutputFile[] = [];
+  if (options.pfm !== undefined) outputs.push({ flag: '--pfm', path: options.pfm });
+  if (options.png !== undefined) outputs.push({ flag: '--png', path: options.png });
+  if (options.pose !== undefined) outputs.push({ flag: '--pose', path: options.pose });
+  return outputs;
+}
+
+function checkPoseSupport(options: DepthOptions, info: ModelInfo): void {
+  if (options.pose !== undefined && !info.capabilities.includes('pose')) {
+    throw new Error(
+      `--pose: model ${info.checkpointName} (${info.family}) does not predict camera pose; use a DA3 any-view model`,
+    );
+  }
+}
+
+interface Pose {
+  extrinsics: Float64Array;
+  intrinsics: Float64Array;
+}
+
+function requirePose(prediction: DepthPrediction): Pose {
+  const { extrinsics, intrinsics } = prediction;
+  if (!extrinsics || !intrinsics) throw new Error('--pose: the model returned no camera pose');
+  return { extrinsics, intrinsics };
+}
+
+function poseLine(intrinsics: Float64Array): string {
+  const [fx, , cx, , fy, cy] = intrinsics;
+  return `pose: fx=${formatFixed(fx!, 4)} fy=${formatFixed(fy!, 4)} cx=${formatFixed(cx!, 4)} cy=${formatFixed(cy!, 4)}\n`;
+}
+
+function depthLine(prediction: DepthPrediction, family: ModelFamily): string {
+  const range = finiteRange(prediction.depth) ?? { min: NaN, max: NaN };
+  return `depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}${ROUTE_SUFFIX[family]}\n`;
+}
+
+function encodeOutputs(options: DepthOptions, prediction: DepthPrediction, pose: Pose | undefined) {
+  const { width, height, depth } = prediction;
+  const files: (OutputFile & { bytes: Uint8Array | string })[] = [];
+  if (options.pfm !== undefined) {
+    files.push({ flag: '--pfm', path: options.pfm, bytes: encodePfm(depth, width, height) });
+  }
+  if (options.png !== undefined) {
+    const png = encodeDepthPng(depth, width, height, { invert: options.invert, colormap: options.colormap });
+    files.push({ flag: '--png', path: options.png, bytes: png });
+  }
+  if (options.pose !== undefined && pose) {
+    files.push({ flag: '--pose', path: options.pose, bytes: formatPoseJson(pose.extrinsics, pose.intrinsics) });
+  }
+  return files;
+}
+
+export async function runDepth(args: readonly string[]): Promise<void> {
+  const options = parseDepthOptions(args);
+  if (options.repeat !== undefined) return runDepthBench(options, options.repeat);
+
+  checkOutputs(requestedOutputs(options), [
+    { flag: '--model', path: options.model },
+    { flag: '--input', path: options.input },
+  ]);
+  const image = readImageFile(options.input);
+  await withModelFile(options.model, async (source) => {
+    // Header-only check first: a model that cannot do what was asked fails before its weights load.
+    checkPoseSupport(options, await describeModelFile(options.model, source));
+    const model = await loadDepthModel(options.model, source, options);
+    try {
+      const prediction = await model.predict(image);
+      const pose = options.pose !== undefined ? requirePose(prediction) : undefined;
+      if (pose) process.stdout.write(poseLine(pose.intrinsics));
+      process.stdout.write(depthLine(prediction, model.info.family));
+      writeOutputs(encodeOutputs(options, prediction, pose));
+    } finally {
+      model.dispose();
+    }
+  });
+}

@@ -1,0 +1,17 @@
+import { loadModel, type BackendName, type DepthModel } from '../model/load.ts';
+import type { ModelSource } from './model-file.ts';
+
+export interface LoadOptions {
+  backend?: string;
+  threads: number;
+}
+
+/** Loads the weights of an open model file, naming the file in any error. */
+export async function loadDepthModel(path: string, source: ModelSource, options: LoadOptions): Promise<DepthModel> {
+  try {
+    // loadModel checks the name at run time and lists the available backends in its error.
+    return await loadModel(source, { backend: options.backend as BackendName | undefined });
+  } catch (e) {
+    throw new Error(`cannot load model ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

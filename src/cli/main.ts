@@ -1,0 +1,48 @@
+// depth-anything command line: `node src/cli/main.ts <command> …` or the bin/depth-anything.js launcher.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { USAGE } from './usage.ts';
+import { UsageError } from './usage-error.ts';
+
+type Command = (args: readonly string[]) => Promise<void>;
+
+// Loaded on demand so `help` and command-line mistakes never pay for (or trip over) the model code.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  info: async () => (await import('./info-command.ts')).runInfo,
+  depth: async () => (await import('./depth-command.ts')).runDepth,
+};
+
+const HELP = new Set(['help', '-h', '--help']);
+
+/** Runs one command line (without the `node script` prefix); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || HELP.has(name) || args.some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    const loadCommand = COMMANDS[name];
+    if (!loadCommand) throw new UsageError(`unknown command: ${name}`);
+    await (await loadCommand())(args);
+    return 0;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    // Exactly one line, whatever the thrower put in its message.
+    process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    if (e instanceof UsageError) process.stdout.write(USAGE);
+    return 1;
+  }
+}
+
+function isEntryModule(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryModule()) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,107 @@
+// A real `depth` run on the tiny DA3 fixture: stdout lines, and PFM / PNG / pose JSON files that
+// hold the model's output (compared with the PyTorch reference) in depth-anything.cpp's formats.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeDepthPng } from '../src/export/depth-png.ts';
+import { finiteRange } from '../src/export/finite-range.ts';
+import { decodePfm } from '../src/export/pfm.ts';
+import { formatFixed } from '../src/export/printf.ts';
+import { freshTempDir, listDir, removeTempDirs, repoPath, runCli, type CliResult } from './cli-run.ts';
+import { loadReference, type Reference } from './helpers/fixtures.ts';
+
+const MODEL = repoPath('fixtures/models/da3/pack-da3-aux-f32.gguf');
+// The exact network input of the reference (504×336, so preprocessing is the identity).
+const INPUT = repoPath('fixtures/photos/preprocessed/desk.r504.step2.png');
+
+function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / Math.max(Math.abs(expected[i]!), 1e-6));
+  }
+  return worst;
+}
+
+let dir: string;
+let run: CliResult;
+let ref: Reference;
+const out = (name: string) => join(dir, name);
+
+beforeAll(() => {
+  dir = freshTempDir();
+  ref = loadReference('refs/da3/desk.r504.safetensors');
+  run = runCli(['depth', '--model', MODEL, '--input', INPUT, '--pfm', out('d.pfm'), '--png', out('d.png'), '--pose', out('d.json')]);
+}, 120_000);
+afterAll(removeTempDirs);
+
+describe('depth-anything depth (DA3 fixture, desk 504×336)', () => {
+  it('succeeds and writes exactly the three requested files', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(listDir(dir)).toEqual(['d.json', 'd.pfm', 'd.png']); // no temporaries left
+  });
+
+  it('PFM holds the predicted depth, upright after the bottom-up row order is undone', () => {
+    const bytes = new Uint8Array(readFileSync(out('d.pfm')));
+    expect(new TextDecoder().decode(bytes.subarray(0, 16))).toBe('Pf\n504 336\n-1.0\n');
+    const pfm = decodePfm(bytes);
+    expect([pfm.width, pfm.height]).toEqual([504, 336]);
+    expect(maxRelativeError(pfm.values, ref.f32('out.depth'))).toBeLessThan(1e-3);
+  });
+
+  it('prints the pose line, then the depth line with the min/max of the written map', () => {
+    const pfm = decodePfm(new Uint8Array(readFileSync(out('d.pfm'))));
+    const range = finiteRange(pfm.values)!;
+    const lines = run.stdout.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe('');
+    expect(lines[1]).toBe(`depth 504x336 min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}`);
+    const pose = /^pose: fx=(\d+\.\d{4}) fy=(\d+\.\d{4}) cx=252\.0000 cy=168\.0000$/.exec(lines[0]!);
+    expect(pose).not.toBeNull();
+    const k = ref.f32('out.intrinsics');
+    expect(Number(pose![1])).toBeCloseTo(k[0]!, 1);
+    expect(Number(pose![2])).toBeCloseTo(k[4]!, 1);
+  });
+
+  it('PNG is the inverted 8-bit gray map of that depth', () => {
+    const png = decode(readFileSync(out('d.png')));
+    expect([png.width, png.height, png.channels, png.depth]).toEqual([504, 336, 1, 8]);
+    const pfm = decodePfm(new Uint8Array(readFileSync(out('d.pfm'))));
+    expect(Array.from(png.data)).toEqual(Array.from(decode(encodeDepthPng(pfm.values, 504, 336)).data));
+    // Near (small depth) is bright.
+    const d = pfm.values;
+    const nearest = d.indexOf(finiteRange(d)!.min);
+    const farthest = d.indexOf(finiteRange(d)!.max);
+    expect([png.data[nearest], png.data[farthest]]).toEqual([255, 0]);
+  });
+
+  it('pose JSON has the C++ layout and the reference camera', () => {
+    const text = readFileSync(out('d.json'), 'utf8');
+    const num = '-?\\d[\\d.e+-]*';
+    const row = (n: number) => `    \\[${Array(n).fill(num).join(', ')}\\]`;
+    const layout = new RegExp(
+      `^\\{\\n  "extrinsics": \\[\\n${row(4)},\\n${row(4)},\\n${row(4)}\\n  \\],\\n` +
+        `  "intrinsics": \\[\\n${row(3)},\\n${row(3)},\\n${row(3)}\\n  \\]\\n\\}\\n$`,
+    );
+    expect(text).toMatch(layout);
+    const pose = JSON.parse(text) as { extrinsics: number[][]; intrinsics: number[][] };
+    const extrinsics = pose.extrinsics.flat();
+    const expected = ref.f32('out.extrinsics');
+    for (let i = 0; i < 12; i++) expect(Math.abs(extrinsics[i]! - expected[i]!)).toBeLessThan(1e-4);
+    expect(maxRelativeError(pose.intrinsics.flat(), ref.f32('out.intrinsics'))).toBeLessThan(1e-4);
+  });
+});
+
+describe('depth-anything depth --repeat', () => {
+  it('prints one bench line and writes no file', () => {
+    const benchDir = freshTempDir();
+    const result = runCli(['depth', '--model', MODEL, '--input', INPUT, '--repeat', '1', '--threads', '2', '--pfm', join(benchDir, 'x.pfm')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^bench: out=504x336 threads=2 load=\d+\.\dms infer=(\d+\.\d)ms\/iter \(median over 1, min=\1 max=\1 p90=\1\)\n$/,
+    );
+    expect(listDir(benchDir)).toEqual([]);
+  }, 120_000);
+});
