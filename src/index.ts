@@ -4,7 +4,9 @@
 export { loadModel, type DepthModel, type LoadOptions, type BackendName } from './model/load.ts';
 export { describeModel } from './model/describe.ts';
 export type { ModelConfig, PreprocessConfig } from './model/config.ts';
-export type { NetworkInput, Da3Output } from './model/da3.ts';
+export type { Da3Output } from './model/da3.ts';
+export type { MonocularOutput } from './model/monocular.ts';
+export type { NetworkInput } from './model/encode-decode.ts';
 export type { DepthPrediction, ModelFamily, ModelInfo, RgbImage } from './types.ts';
 export type { Backend, Tensor } from './backend/backend.ts';
 export { ReferenceBackend } from './backend/reference/reference-backend.ts';

@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceBackend } from '../src/backend/reference/reference-backend.ts';
-import type { NetworkInput } from '../src/model/da3.ts';
+import type { NetworkInput } from '../src/model/encode-decode.ts';
 import { runMonocular, type MonocularOutput } from '../src/model/monocular.ts';
 import { loadReference, type Reference } from './helpers/fixtures.ts';
 import { expectDenseOutput, expectIntermediate } from './helpers/metrics.ts';

@@ -3,15 +3,13 @@
 // without token norm or UV embedding.
 
 import type { Backend } from '../backend/backend.ts';
-import { dptFuse, dptOutput, dptPyramid, dptUpsample, releasePyramid, type DptGeometry } from '../nn/dpt.ts';
+import { dptOutput, type DptGeometry } from '../nn/dpt.ts';
 import type { Trace } from '../nn/trace.ts';
-import { runBackbone } from '../nn/vit.ts';
 import type { Weights } from '../nn/weights.ts';
 import { fillSkyDepth } from '../geometry/sky-fill.ts';
 import type { ModelConfig } from './config.ts';
-import type { NetworkInput } from './da3.ts';
+import { decodeView, encodeViews, releaseEncoded, type NetworkInput } from './encode-decode.ts';
 import type { GeometryCache } from './geometry-cache.ts';
-import { patchify } from './patchify.ts';
 
 export interface MonocularOutput {
   height: number;
@@ -26,24 +24,12 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export async function runMonocular(be: Backend, cfg: ModelConfig, w: Weights, cache: GeometryCache, input: NetworkInput, trace?: Trace): Promise<MonocularOutput> {
   const { views: S, height: H, width: W } = input;
-  const p = cfg.vit.patchSize;
-  const ph = H / p, pw = W / p, np = ph * pw;
-  const patches = be.upload(patchify(input.data, S, H, W, p), [S * np, 3 * p * p]);
-  const backbone = await runBackbone(be, cfg.vit, w, cache.backbone(S, ph, pw), patches, trace);
-  be.release(patches);
-  be.release(backbone.cameraTokens);
-
-  const geo: DptGeometry = { ph, pw, height: H, width: W, trace };
+  const encoded = await encodeViews(be, cfg, w, cache, input, trace);
+  const geo: DptGeometry = { ph: encoded.ph, pw: encoded.pw, height: H, width: W, trace };
   const isDa2 = cfg.family === 'da2' || cfg.family === 'da2-metric';
   const depth: Float32Array[] = [], sky: Float32Array[] = [];
   for (let v = 0; v < S; v++) {
-    const stageTokens = backbone.features.map((f) => be.gatherRows([{ tensor: f, start: v * np, count: np }]));
-    const pyramid = dptPyramid(be, w, 'head.', stageTokens, geo);
-    for (const t of stageTokens) be.release(t);
-    const fused = dptFuse(be, w, 'head.scratch.', '', pyramid, (name, t) => trace?.('head.' + name, t));
-    releasePyramid(be, pyramid);
-    const g = dptUpsample(be, w, 'head.', fused, geo);
-    be.release(fused);
+    const g = decodeView(be, w, encoded, v, geo);
     const logits = dptOutput(be, w, 'head.scratch.out2', g);
     trace?.('head.logits', logits);
     const z = await be.download(logits);
@@ -61,6 +47,6 @@ export async function runMonocular(be: Backend, cfg: ModelConfig, w: Weights, ca
     }
     be.release(g);
   }
-  for (const f of backbone.features) be.release(f);
+  releaseEncoded(be, encoded);
   return { height: H, width: W, depth, sky: isDa2 ? undefined : sky };
 }

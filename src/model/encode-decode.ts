@@ -1,0 +1,52 @@
+// The two halves every family shares: the ViT encoder over all views, and the DPT decoder of one
+// view up to the full-resolution feature map that the output convolutions read.
+
+import type { Backend, Tensor } from '../backend/backend.ts';
+import { dptFuse, dptPyramid, dptUpsample, releasePyramid, type DptGeometry } from '../nn/dpt.ts';
+import type { Trace } from '../nn/trace.ts';
+import { runBackbone, type BackboneOutput } from '../nn/vit.ts';
+import type { Weights } from '../nn/weights.ts';
+import type { ModelConfig } from './config.ts';
+import type { GeometryCache } from './geometry-cache.ts';
+import { patchify } from './patchify.ts';
+
+export interface NetworkInput {
+  /** Normalized images [S, 3, H, W]. */
+  data: Float32Array;
+  views: number;
+  height: number;
+  width: number;
+}
+
+export interface Encoded extends BackboneOutput {
+  ph: number;
+  pw: number;
+}
+
+export async function encodeViews(be: Backend, cfg: ModelConfig, w: Weights, cache: GeometryCache, input: NetworkInput, trace?: Trace): Promise<Encoded> {
+  const { views: S, height: H, width: W } = input;
+  const p = cfg.vit.patchSize;
+  const ph = H / p, pw = W / p;
+  const patches = be.upload(patchify(input.data, S, H, W, p), [S * ph * pw, 3 * p * p]);
+  const backbone = await runBackbone(be, cfg.vit, w, cache.backbone(S, ph, pw), patches, trace);
+  be.release(patches);
+  return { ...backbone, ph, pw };
+}
+
+/** Main DPT chain of view v (prefix `head.`): the [F/2, H, W] map before output_conv2. */
+export function decodeView(be: Backend, w: Weights, encoded: Encoded, v: number, geo: DptGeometry): Tensor {
+  const np = encoded.ph * encoded.pw;
+  const stageTokens = encoded.features.map((f) => be.gatherRows([{ tensor: f, start: v * np, count: np }]));
+  const pyramid = dptPyramid(be, w, 'head.', stageTokens, geo);
+  for (const t of stageTokens) be.release(t);
+  const fused = dptFuse(be, w, 'head.scratch.', '', pyramid, (name, t) => geo.trace?.('head.' + name, t));
+  releasePyramid(be, pyramid);
+  const g = dptUpsample(be, w, 'head.', fused, geo);
+  be.release(fused);
+  return g;
+}
+
+export function releaseEncoded(be: Backend, encoded: Encoded): void {
+  for (const f of encoded.features) be.release(f);
+  be.release(encoded.cameraTokens);
+}
