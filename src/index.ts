@@ -1,7 +1,7 @@
 // depth-anything-ts: the runtime-agnostic entry (browsers, Deno, Bun, edge runtimes, Node).
 // Node-only helpers (reading files without loading them whole) are in `depth-anything-ts/node`.
 
-export { loadModel, type DepthModel, type LoadOptions, type BackendName } from './model/load.ts';
+export { loadModel, type DepthModel, type LoadOptions, type PredictOptions, type BackendName } from './model/load.ts';
 export { describeModel } from './model/describe.ts';
 export type { ModelConfig, PreprocessConfig } from './model/config.ts';
 export type { Da3Output } from './model/da3.ts';

@@ -24,11 +24,21 @@ export interface LoadOptions {
   threads?: number;
 }
 
+export interface PredictOptions {
+  /** Longest side (DA3) / shortest side (DA2) to process at; default: the GGUF's `img.resize_target`. */
+  resolution?: number;
+}
+
 export interface DepthModel {
   readonly info: ModelInfo;
   readonly config: ModelConfig;
   /** Preprocesses the image as the reference does (resize to the GGUF's target, multiple of 14) and runs the network. */
-  predict(image: RgbImage): Promise<DepthPrediction>;
+  predict(image: RgbImage, options?: PredictOptions): Promise<DepthPrediction>;
+  /**
+   * Several views of one scene in one pass (DA3 any-view: cross-view attention, one shared world
+   * frame, reference-view selection for ≥ 3 views). All views must preprocess to the same size.
+   */
+  predictViews(images: readonly RgbImage[], options?: PredictOptions): Promise<DepthPrediction[]>;
   /** Runs the network on an already normalized input [S, 3, H, W] (H, W multiples of the patch size). */
   forward(input: NetworkInput): Promise<Da3Output | MonocularOutput>;
   dispose(): void;
@@ -59,27 +69,42 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   const forward = (input: NetworkInput) => anyView ? runDa3(be, config, weights, cache, input) : runMonocular(be, config, weights, cache, input);
   const pre = config.preprocess;
   const isDa2 = config.family === 'da2' || config.family === 'da2-metric';
-  return {
+  const model: DepthModel = {
     info,
     config,
     forward,
-    async predict(image: RgbImage): Promise<DepthPrediction> {
-      const input = isDa2
-        ? preprocessDa2(image, { target: pre.resizeTarget, mean: pre.mean.map(shortestDecimal), std: pre.std.map(shortestDecimal), patch: config.vit.patchSize })
-        : preprocessDa3(image, { target: pre.resizeTarget, mode: pre.resizeMode, mean: pre.mean, std: pre.std, patch: config.vit.patchSize });
-      const out = await forward({ data: input.tensor, views: 1, height: input.height, width: input.width });
-      const prediction: DepthPrediction = { width: out.width, height: out.height, depth: out.depth[0] };
-      if ('confidence' in out) {
-        prediction.confidence = out.confidence[0];
-        prediction.extrinsics = out.cameras[0]?.extrinsics;
-        prediction.intrinsics = out.cameras[0]?.intrinsics;
-      } else if (out.sky) {
-        prediction.sky = out.sky[0];
+    async predict(image: RgbImage, options?: PredictOptions): Promise<DepthPrediction> {
+      return (await model.predictViews([image], options))[0];
+    },
+    async predictViews(images: readonly RgbImage[], options: PredictOptions = {}): Promise<DepthPrediction[]> {
+      if (images.length === 0) throw new Error('predictViews: no images');
+      const target = options.resolution ?? pre.resizeTarget;
+      const inputs = images.map((image) => isDa2
+        ? preprocessDa2(image, { target, mean: pre.mean.map(shortestDecimal), std: pre.std.map(shortestDecimal), patch: config.vit.patchSize })
+        : preprocessDa3(image, { target, mode: pre.resizeMode, mean: pre.mean, std: pre.std, patch: config.vit.patchSize }));
+      const { width, height } = inputs[0];
+      const mismatch = inputs.findIndex((i) => i.width !== width || i.height !== height);
+      if (mismatch >= 0) {
+        throw new Error(`predictViews: view ${mismatch} preprocesses to ${inputs[mismatch].width}×${inputs[mismatch].height}, view 0 to ${width}×${height}; all views must have the same size`);
       }
-      return prediction;
+      const data = new Float32Array(inputs.length * 3 * width * height);
+      inputs.forEach((input, v) => data.set(input.tensor, v * 3 * width * height));
+      const out = await forward({ data, views: inputs.length, height, width });
+      return inputs.map((_, v) => {
+        const prediction: DepthPrediction = { width, height, depth: out.depth[v] };
+        if ('confidence' in out) {
+          prediction.confidence = out.confidence[v];
+          prediction.extrinsics = out.cameras[v]?.extrinsics;
+          prediction.intrinsics = out.cameras[v]?.intrinsics;
+        } else if (out.sky) {
+          prediction.sky = out.sky[v];
+        }
+        return prediction;
+      });
     },
     dispose() {
       // Tensors are garbage-collected with the backend on the reference path.
     },
   };
+  return model;
 }
