@@ -19,6 +19,9 @@ export interface GgufWriteTensor {
   readonly data: Uint8Array;
 }
 
+/** A tensor's header entry: everything but the data (see writeGgufHeader). */
+export type GgufTensorHeader = Omit<GgufWriteTensor, 'data'>;
+
 export interface GgufWriteInput {
   /** Metadata in output order (a GgufFile's `kv` map works). `general.alignment` (u32) sets the alignment. */
   readonly kv: Iterable<readonly [string, GgufKv]>;
@@ -66,12 +69,13 @@ class HeaderBuilder {
 
   /** The bytes written so far, zero-padded to a multiple of `alignment`. */
   finish(alignment: number): Uint8Array {
-    this.reserve(padding(this.length, alignment));
+    this.reserve(alignmentPadding(this.length, alignment));
     return this.bytes.slice(0, this.length);
   }
 }
 
-function padding(length: number, alignment: number): number {
+/** Zero bytes that follow `length` bytes to reach the next multiple of `alignment`. */
+export function alignmentPadding(length: number, alignment: number): number {
   return (alignment - (length % alignment)) % alignment;
 }
 
@@ -137,7 +141,8 @@ function writeValue(out: HeaderBuilder, key: string, type: GgufValueType, value:
   }
 }
 
-function writeTensorInfo(out: HeaderBuilder, t: GgufWriteTensor, relativeOffset: number): void {
+/** Writes the info record and returns the tensor's data size in bytes. */
+function writeTensorInfo(out: HeaderBuilder, t: GgufTensorHeader, relativeOffset: number): number {
   const fail = (msg: string): never => {
     throw new Error(`gguf writer: tensor '${t.name}': ${msg}`);
   };
@@ -149,20 +154,21 @@ function writeTensorInfo(out: HeaderBuilder, t: GgufWriteTensor, relativeOffset:
   const rowLength = t.dims.length > 0 ? t.dims[0] : 1;
   if (rowLength % info.blockSize !== 0) fail(`ne[0] = ${rowLength} is not a multiple of the ${info.name} block size ${info.blockSize}`);
   const nbytes = tensorByteSize(t.type, t.dims.reduce((a, b) => a * b, 1));
-  if (t.data.byteLength !== nbytes) fail(`data is ${t.data.byteLength} bytes, ${info.name} [${t.dims.join(', ')}] needs ${nbytes}`);
   out.u64(BigInt(name.byteLength));
   out.raw(name);
   out.u32(t.dims.length);
   for (const d of t.dims) out.u64(BigInt(d));
   out.u32(t.type);
   out.u64(BigInt(relativeOffset));
+  return nbytes;
 }
 
 /**
- * Serializes a GGUF v3 file. Returns its bytes as consecutive chunks (header, then each tensor's
- * data and padding) so large tensors are never copied; the data chunks are the caller's arrays.
+ * The header of a GGUF v3 file (magic, KVs, tensor infos, zero padding to the alignment) whose
+ * tensors' data follows in the given order, each padded with zeros to the alignment. With it a
+ * caller can stream tensors it produces one at a time instead of holding them all (writeGguf).
  */
-export function writeGguf(input: GgufWriteInput): Uint8Array[] {
+export function writeGgufHeader(input: { readonly kv: Iterable<readonly [string, GgufKv]>; readonly tensors: readonly GgufTensorHeader[] }): Uint8Array {
   const kv = new Map<string, GgufKv>();
   for (const [key, entry] of input.kv) {
     if (kv.has(key)) throw new Error(`gguf writer: duplicate KV '${key}'`);
@@ -188,15 +194,29 @@ export function writeGguf(input: GgufWriteInput): Uint8Array[] {
   }
   let offset = 0;
   for (const t of input.tensors) {
-    writeTensorInfo(header, t, offset);
-    offset += t.data.byteLength + padding(t.data.byteLength, alignment);
+    const nbytes = writeTensorInfo(header, t, offset);
+    offset += nbytes + alignmentPadding(nbytes, alignment);
   }
+  return header.finish(alignment);
+}
 
-  const chunks = [header.finish(alignment)];
+/**
+ * Serializes a GGUF v3 file. Returns its bytes as consecutive chunks (header, then each tensor's
+ * data and padding) so large tensors are never copied; the data chunks are the caller's arrays.
+ */
+export function writeGguf(input: GgufWriteInput): Uint8Array[] {
+  const kv = [...input.kv]; // iterated twice below
+  const header = writeGgufHeader({ kv, tensors: input.tensors });
+  const alignment = ggufAlignment(new Map(kv));
   const zeros = new Uint8Array(alignment);
+  const chunks = [header];
   for (const t of input.tensors) {
+    const nbytes = tensorByteSize(t.type, t.dims.reduce((a, b) => a * b, 1));
+    if (t.data.byteLength !== nbytes) {
+      throw new Error(`gguf writer: tensor '${t.name}': data is ${t.data.byteLength} bytes, ${requireGgmlType(t.type).name} [${t.dims.join(', ')}] needs ${nbytes}`);
+    }
     if (t.data.byteLength > 0) chunks.push(t.data);
-    const pad = padding(t.data.byteLength, alignment);
+    const pad = alignmentPadding(t.data.byteLength, alignment);
     if (pad > 0) chunks.push(zeros.subarray(0, pad));
   }
   return chunks;

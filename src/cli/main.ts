@@ -10,6 +10,7 @@ type Command = (args: readonly string[]) => Promise<void>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./info-command.ts')).runInfo,
   depth: async () => (await import('./depth-command.ts')).runDepth,
+  synth: async () => (await import('./synth-command.ts')).runSynth,
 };
 
 const HELP = new Set(['help', '-h', '--help']);

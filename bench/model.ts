@@ -1,0 +1,90 @@
+// Whole-model timing: load time, forward time at 504×336 and peak RSS, for any official
+// configuration without its checkpoint (random weights from src/synth) or for a given GGUF.
+//
+//   node bench/model.ts --preset da3-small --backend wasm --threads 2 --runs 5
+//   node bench/model.ts --model path/to/model.gguf --runs 3
+//
+// The forward input is a fixed synthetic normalized image, so every run and backend sees the
+// same numbers; image decoding and resizing are not part of the timings.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { flagValue, parseFlags, positiveIntegerFlag } from '../src/cli/args.ts';
+import { writeSynthFile } from '../src/cli/synth-command.ts';
+import { summarizeTimings } from '../src/cli/timing-summary.ts';
+import { loadModel } from '../src/model/load.ts';
+import { fileSource } from '../src/node.ts';
+import { synthPreset } from '../src/synth/index.ts';
+
+const WIDTH = 504;
+const HEIGHT = 336;
+
+/** Smooth color gradients with some texture, roughly the range of a normalized photo. */
+function syntheticInput(height: number, width: number) {
+  const data = new Float32Array(3 * height * width);
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) data[(c * height + y) * width + x] = Math.sin(0.03 * x + 2 * c) + Math.cos(0.05 * y - c) + 0.3 * Math.sin(0.7 * x * y / width);
+    }
+  }
+  return { data, views: 1, height, width };
+}
+
+const ms = (v: number) => v.toFixed(1);
+
+async function main(argv: readonly string[]): Promise<void> {
+  const flags = parseFlags(argv, { '--preset': 'value', '--model': 'value', '--backend': 'value', '--threads': 'value', '--runs': 'value', '--seed': 'value' });
+  const preset = flagValue(flags, '--preset') ?? 'da3-small';
+  const backend = flagValue(flags, '--backend') ?? 'reference';
+  const threads = positiveIntegerFlag(flags, '--threads');
+  const runs = positiveIntegerFlag(flags, '--runs') ?? 5;
+  const seed = Number(flagValue(flags, '--seed') ?? 0);
+
+  let modelPath = flagValue(flags, '--model');
+  let scratch: string | undefined;
+  try {
+    if (modelPath === undefined) {
+      scratch = await mkdtemp(join(tmpdir(), 'da-bench-'));
+      modelPath = join(scratch, `${preset}.gguf`);
+      const start = performance.now();
+      const bytes = await writeSynthFile(modelPath, synthPreset(preset, { seed }));
+      console.log(`synth: ${preset} ${(bytes / 2 ** 20).toFixed(1)} MiB in ${ms(performance.now() - start)} ms`);
+    }
+
+    const loadStart = performance.now();
+    const source = await fileSource(modelPath);
+    try {
+      const model = await loadModel(source, { backend, ...(threads ? { threads } : {}) });
+      const loadMs = performance.now() - loadStart;
+      console.log(`model: ${model.info.checkpointName} (${model.config.family}), backend ${backend}${threads ? `, ${threads} threads` : ''}`);
+      console.log(`load: ${ms(loadMs)} ms`);
+      const input = syntheticInput(HEIGHT, WIDTH);
+      try {
+        await model.forward(input); // warm-up: caches, JIT, lazily packed weights
+        const times: number[] = [];
+        for (let i = 0; i < runs; i++) {
+          const start = performance.now();
+          await model.forward(input);
+          times.push(performance.now() - start);
+        }
+        const t = summarizeTimings(times);
+        console.log(`forward ${WIDTH}x${HEIGHT}: median ${ms(t.median)} ms, min ${ms(t.min)} ms, max ${ms(t.max)} ms (${runs} runs after 1 warm-up)`);
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      await source.close();
+    }
+    // maxRSS is in KiB; it covers the whole process, synthesis included (which streams: ~one tensor).
+    console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  } finally {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 1;
+}
