@@ -10,6 +10,7 @@ export type { NetworkInput } from './model/encode-decode.ts';
 export type { DepthPrediction, ModelFamily, ModelInfo, RgbImage } from './types.ts';
 export type { Backend, Tensor } from './backend/backend.ts';
 export { ReferenceBackend } from './backend/reference/reference-backend.ts';
+export { createWasmBackend, kernelBytes, type WasmBackend, type WasmBackendOptions, type KernelBuild } from './backend/wasm/index.ts';
 
 export { decodeImage } from './image/decode.ts';
 export { preprocessDa3 } from './image/preprocess.ts';

@@ -1,9 +1,14 @@
-// Node-only entry point: things that need the file system.
+// The Node entry point: everything the runtime-agnostic entry has, plus what needs Node — file
+// sources that read models on demand, and worker_threads for the wasm backend's thread pool.
 
 import { open } from 'node:fs/promises';
 import { checkRange, type ByteSource } from '../gguf/source.ts';
+import { registerWorkerStarter } from './backend/wasm/thread-pool.ts';
+import { startNodeWorker } from './node-worker-threads.ts';
 
-export type { ByteSource } from '../gguf/source.ts';
+export * from './index.ts';
+
+registerWorkerStarter(startNodeWorker);
 
 /** Largest single fs read; Node rejects reads of 2 GiB or more in one call. */
 const MAX_READ = 1 << 30;

@@ -3,8 +3,8 @@
 // The network input is the reference's own preprocessed image (step2 PNG), so these tests
 // measure the network alone.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceBackend } from '../src/backend/reference/reference-backend.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.ts';
 import { runDa3, type Da3Output } from '../src/model/da3.ts';
 import { loadReference, type Reference } from './helpers/fixtures.ts';
 import { expectDenseOutput, expectIntermediate, expectMaxAbs, expectMaxRel } from './helpers/metrics.ts';
@@ -28,14 +28,16 @@ function expectDepthAndConfidence(out: Da3Output, ref: Reference): void {
   }
 }
 
-const STAGE_CASES = [
+const MODELS = [
   { family: 'da3 (small/base-style: 2 heads, MLP, even alt_start)', gguf: 'models/da3/pack-da3-aux-f32.gguf', ref: 'refs/da3/desk.r112.full.safetensors', input: 'desk.r112' },
   { family: 'da3-giant (SwiGLU, head_dim 64, odd alt_start)', gguf: 'models/da3-giant/pack-da3-giant-aux-f32.gguf', ref: 'refs/da3-giant/desk.r84.full.safetensors', input: 'desk.r84' },
 ];
+const STAGE_CASES = BACKENDS.flatMap((backend) => MODELS.map((m) => ({ ...m, backend })));
 
-describe.each(STAGE_CASES)('$family, reference backend', ({ gguf, ref: refFile, input }) => {
+describe.each(STAGE_CASES)('$family, $backend.name backend', ({ gguf, ref: refFile, input, backend }) => {
   let model: FixtureModel;
-  beforeAll(async () => { model = await loadFixtureModel(new ReferenceBackend(), gguf); });
+  beforeAll(async () => { model = await loadFixtureModel(await backend.create(), gguf); });
+  afterAll(() => model.be.dispose());
 
   describe(`${input} (every stage)`, () => {
     let ref: Reference;
@@ -81,9 +83,10 @@ describe.each(STAGE_CASES)('$family, reference backend', ({ gguf, ref: refFile, 
   });
 });
 
-describe('DA3 any-view end to end, reference backend', () => {
+describe.each(BACKENDS)('DA3 any-view end to end, $name backend', (backend) => {
   let model: FixtureModel;
-  beforeAll(async () => { model = await loadFixtureModel(new ReferenceBackend(), 'models/da3/pack-da3-aux-f32.gguf'); });
+  beforeAll(async () => { model = await loadFixtureModel(await backend.create(), 'models/da3/pack-da3-aux-f32.gguf'); });
+  afterAll(() => model.be.dispose());
 
   it('desk r504: depth, confidence and cameras match at the real processing size', async () => {
     const ref = loadReference('refs/da3/desk.r504.safetensors');

@@ -2,22 +2,24 @@
 // models: DA3 mono (depth + sky, with the sky fill) and Depth Anything V2 relative / metric.
 // DA3METRIC shares the mono weights (fixtures README §2), so the mono reference covers it.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ReferenceBackend } from '../src/backend/reference/reference-backend.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.ts';
 import type { NetworkInput } from '../src/model/encode-decode.ts';
 import { runMonocular, type MonocularOutput } from '../src/model/monocular.ts';
 import { loadReference, type Reference } from './helpers/fixtures.ts';
 import { expectDenseOutput, expectIntermediate } from './helpers/metrics.ts';
 import { loadFixtureModel, recordingTrace, step2Input, transposed, type FixtureModel, type Traced } from './helpers/model.ts';
 
-const CASES = [
+const MODELS = [
   { family: 'da3-mono', gguf: 'models/da3mono/pack-da3mono-f32.gguf', ref: 'refs/da3mono/desk.r112.full.safetensors', relRef: undefined, step2: 'desk.r112' },
   { family: 'da3-metric', gguf: 'models/da3metric/pack-da3metric-f32.gguf', ref: 'refs/da3mono/desk.r112.full.safetensors', relRef: undefined, step2: 'desk.r112' },
   { family: 'da2', gguf: 'models/da2/pack-da2-f32.gguf', ref: 'refs/da2/desk.r70.full.safetensors', relRef: undefined, step2: undefined },
   { family: 'da2-metric', gguf: 'models/da2-metric/pack-da2-metric-f32.gguf', ref: 'refs/da2-metric/desk.r70.full.safetensors', relRef: 'refs/da2/desk.r70.full.safetensors', step2: undefined },
 ];
 
-describe.each(CASES)('$family, reference backend', ({ family, gguf, ref: refFile, relRef, step2 }) => {
+const CASES = BACKENDS.flatMap((backend) => MODELS.map((m) => ({ ...m, backend })));
+
+describe.each(CASES)('$family, $backend.name backend', ({ family, gguf, ref: refFile, relRef, step2, backend }) => {
   let model: FixtureModel;
   let ref: Reference;
   /** Intermediates shared with another reference (DA2 metric stores only what differs). */
@@ -26,7 +28,7 @@ describe.each(CASES)('$family, reference backend', ({ family, gguf, ref: refFile
   const traced = new Map<string, Traced>();
 
   beforeAll(async () => {
-    model = await loadFixtureModel(new ReferenceBackend(), gguf);
+    model = await loadFixtureModel(await backend.create(), gguf);
     ref = loadReference(refFile);
     shared = relRef ? loadReference(relRef) : ref;
     let input: NetworkInput;
@@ -38,6 +40,7 @@ describe.each(CASES)('$family, reference backend', ({ family, gguf, ref: refFile
     }
     out = await runMonocular(model.be, model.cfg, model.weights, model.cache, input, recordingTrace(model.be, traced));
   });
+  afterAll(() => model.be.dispose());
 
   it('is detected as its family', () => {
     expect(model.cfg.family).toBe(family);

@@ -59,6 +59,8 @@ export interface Backend {
   download(t: Tensor): Promise<Float32Array>;
   /** Frees the tensor's storage; the handle must not be used afterwards. */
   release(t: Tensor): void;
+  /** Frees everything the backend holds (tensors, workers); it must not be used afterwards. */
+  dispose(): void;
   /** Same data, new shape of equal size (a view: no copy; the result shares storage with t). */
   reshape(t: Tensor, shape: readonly number[]): Tensor;
 

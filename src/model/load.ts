@@ -5,6 +5,7 @@ import { readGguf } from '../../gguf/reader.ts';
 import type { ByteSource } from '../../gguf/source.ts';
 import type { Backend } from '../backend/backend.ts';
 import { ReferenceBackend } from '../backend/reference/reference-backend.ts';
+import { createWasmBackend } from '../backend/wasm/index.ts';
 import { preprocessDa2, preprocessDa3 } from '../image/preprocess.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import { readModelConfig, type ModelConfig } from './config.ts';
@@ -15,13 +16,16 @@ import { GeometryCache } from './geometry-cache.ts';
 import { runMonocular, type MonocularOutput } from './monocular.ts';
 import { loadWeights } from './weights-loader.ts';
 
-export type BackendName = 'reference';
+export const BACKEND_NAMES = ['wasm', 'reference'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface LoadOptions {
-  /** A backend name, or a Backend instance (e.g. one shared between models). Default: reference. */
+  /** A backend name, or a Backend instance (e.g. one shared between models). Default: wasm. */
   backend?: BackendName | (string & {}) | Backend;
-  /** Worker threads for backends that use them (ignored by the reference backend). */
+  /** Threads for the wasm backend (default: all cores where workers are available). */
   threads?: number;
+  /** A precompiled kernel module for the wasm backend, for runtimes that refuse to compile bytes. */
+  wasmModule?: WebAssembly.Module;
 }
 
 export interface PredictOptions {
@@ -49,10 +53,12 @@ const SUPPORTED_FAMILIES = new Set(['da3', 'da3-mono', 'da3-metric', 'da2', 'da2
 /** The decimal constant a float32 metadata value was written from (0.48500001 → 0.485): DA2 normalizes in float64. */
 const shortestDecimal = (v: number) => Number(Math.fround(v).toPrecision(7));
 
-function createBackend(choice: LoadOptions['backend']): Backend {
-  if (choice === undefined || choice === 'reference') return new ReferenceBackend();
-  if (typeof choice === 'string') throw new Error(`unknown backend '${choice}' (available: reference)`);
-  return choice;
+async function createBackend(options: LoadOptions): Promise<Backend> {
+  const choice = options.backend ?? 'wasm';
+  if (typeof choice !== 'string') return choice;
+  if (choice === 'reference') return new ReferenceBackend();
+  if (choice === 'wasm') return createWasmBackend({ threads: options.threads, module: options.wasmModule });
+  throw new Error(`unknown backend '${choice}' (available: ${BACKEND_NAMES.join(', ')})`);
 }
 
 export async function loadModel(source: ByteSource, options: LoadOptions = {}): Promise<DepthModel> {
@@ -62,7 +68,8 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   if (!SUPPORTED_FAMILIES.has(config.family)) {
     throw new Error(`model: family '${config.family}' (${config.checkpointName || 'unnamed'}) is not supported yet; supported: ${[...SUPPORTED_FAMILIES].join(', ')}`);
   }
-  const be = createBackend(options.backend);
+  const be = await createBackend(options);
+  const ownsBackend = typeof options.backend !== 'object';
   const weights = await loadWeights(file, source, be, (name) => !name.startsWith('gs.') && !name.includes('_aux'));
   const cache = new GeometryCache(be, config.vit, await be.download(weights.get('vit.pos_embed', 2)), await be.download(weights.get('vit.cls_token', 1)));
   const anyView = config.family === 'da3';
@@ -103,7 +110,7 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
       });
     },
     dispose() {
-      // Tensors are garbage-collected with the backend on the reference path.
+      if (ownsBackend) be.dispose();
     },
   };
   return model;

@@ -66,6 +66,10 @@ export class ReferenceBackend implements Backend {
     ref(t).data = new Float32Array(0);
   }
 
+  dispose(): void {
+    // Tensors are plain typed arrays, reclaimed by the garbage collector.
+  }
+
   reshape(t: Tensor, shape: readonly number[]): Tensor {
     return new RefTensor(ref(t).data, shape);
   }

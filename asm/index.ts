@@ -1,0 +1,8 @@
+// Entry point of the kernel module: every export is callable from any thread of the pool.
+export { beginJob } from './tasks';
+export { packedLinearBytes, packLinear, linear } from './gemm';
+export { packedConvBytes, packConv, convPlanes, conv, convTransposeScatter } from './conv';
+export { attentionScratchBytes, attentionPrepare, attentionPadKeys, attention } from './attention';
+export { layerNorm } from './norm';
+export { add, relu, swiglu, transpose } from './elementwise';
+export { resizeBilinear } from './resize';

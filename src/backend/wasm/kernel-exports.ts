@@ -1,0 +1,43 @@
+// The exports of the kernel module (asm/index.ts), typed. Pointers are byte offsets into the
+// shared memory; 0 means "absent" for optional operands.
+
+export interface KernelExports {
+  beginJob(): void;
+  packedLinearBytes(n: number, k: number): number;
+  packLinear(w: number, n: number, k: number, dst: number): void;
+  linear(x: number, m: number, k: number, w: number, n: number,
+    bias: number, act: number, scale: number, residual: number, out: number): void;
+  packedConvBytes(rows: number, cin: number, taps: number): number;
+  packConv(src: number, rows: number, cin: number, taps: number,
+    rowStride: number, ciStride: number, tapStride: number, dst: number): void;
+  convPlanes(x: number, c: number, h: number, w: number, pad: number, stride: number, relu: number,
+    dst: number, hq: number, wq: number): void;
+  conv(planes: number, taps: number, tapCount: number, cin: number, ciStride: number, rowStride: number,
+    w: number, cout: number, bias: number, act: number, residual: number, out: number, ho: number, wo: number): void;
+  convTransposeScatter(tmp: number, cout: number, k: number, h: number, w: number, bias: number, out: number): void;
+  attentionScratchBytes(): number;
+  attentionPrepare(qkv: number, rows: number, c: number, heads: number, seq: number,
+    qw: number, qb: number, kw: number, kb: number, eps: number, cos: number, sin: number, scale: number,
+    qDst: number, kDst: number, vDst: number): void;
+  attentionPadKeys(kDst: number, bhCount: number, seq: number, d: number): void;
+  attention(q: number, k: number, v: number, batch: number, heads: number, seq: number, d: number,
+    out: number, scratch: number): void;
+  layerNorm(x: number, rows: number, cols: number, w: number, b: number, eps: number, out: number): void;
+  add(a: number, b: number, out: number, n: number): void;
+  relu(x: number, out: number, n: number): void;
+  swiglu(x: number, m: number, h: number, out: number): void;
+  transpose(x: number, m: number, n: number, out: number): void;
+  resizeBilinear(x: number, c: number, h: number, w: number, oh: number, ow: number, out: number): void;
+}
+
+/** Kernels that split their work into tasks (everything but the size queries and beginJob). */
+export const PARALLEL_KERNELS = [
+  'packLinear', 'linear', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
+  'attentionPrepare', 'attentionPadKeys', 'attention', 'layerNorm', 'add', 'relu', 'swiglu',
+  'transpose', 'resizeBilinear',
+] as const satisfies readonly (keyof KernelExports)[];
+
+export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
+
+/** Activation codes of the kernels (asm/vmath.ts). */
+export const ACTIVATION_CODES = { none: 0, relu: 1, gelu: 2 } as const;

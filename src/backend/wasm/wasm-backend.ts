@@ -1,0 +1,452 @@
+// The WebAssembly SIMD backend: tensors live in one (shared) wasm memory, ops run the
+// AssemblyScript kernels (asm/) on a pool of threads. Weights are packed for the GEMM and
+// convolution micro-kernels the first time they are used as such, and the packed copy is kept
+// with the tensor until it is released.
+import type {
+  AttentionOptions, Backend, Conv2dOptions, LinearOptions, RowRange, Tensor,
+} from '../backend.ts';
+import { ACTIVATION_CODES, type KernelExports } from './kernel-exports.ts';
+import { kernelBytes, pickBuild, relaxedSimdSupported } from './kernel-module.ts';
+import { instantiateKernels, sharedMemorySupported } from './memory.ts';
+import { Heap } from './heap.ts';
+import { singleThread, startThreadPool, workersAvailable, type ThreadPool } from './thread-pool.ts';
+
+export interface WasmBackendOptions {
+  /** Threads per op, the caller's included (default: hardware concurrency; 1 without SharedArrayBuffer). */
+  threads?: number;
+  /** A precompiled kernel module (any of the four builds), for runtimes that cannot compile bytes. */
+  module?: WebAssembly.Module;
+  /** Use the relaxed-SIMD build when the runtime supports it (default true; ignored with `module`). */
+  relaxedSimd?: boolean;
+}
+
+export interface WasmBackend extends Backend {
+  readonly threads: number;
+  /** Whether the built-in relaxed-SIMD build runs (false with a caller-supplied module). */
+  readonly relaxedSimd: boolean;
+  /** Bytes of the wasm heap in use (tensors and packed weights). */
+  readonly heapBytes: number;
+  /** The memory all tensors live in. */
+  readonly memory: WebAssembly.Memory;
+  /** Where t's values lie in `memory` (byte offset, float count), valid until t is released. */
+  heapLocation(t: Tensor): { offset: number; length: number };
+  /** Stops the worker threads; the backend must not be used afterwards. */
+  dispose(): void;
+}
+
+const DEFAULT_QK_NORM_EPS = 1e-5;
+
+/** A block of the wasm heap; reshape views share it. Releasing any handle frees it. */
+class Storage {
+  readonly ptr: number;
+  readonly size: number;
+  /** Packed forms of this data when used as a weight, by packing kind and shape. */
+  readonly packed = new Map<string, number>();
+  freed = false;
+
+  constructor(ptr: number, size: number) {
+    this.ptr = ptr;
+    this.size = size;
+  }
+}
+
+class WasmTensor implements Tensor {
+  readonly shape: readonly number[];
+  readonly storage: Storage;
+
+  constructor(shape: readonly number[], storage: Storage) {
+    this.shape = shape;
+    this.storage = storage;
+  }
+
+  get ptr(): number {
+    return this.storage.ptr;
+  }
+
+  get size(): number {
+    return this.storage.size;
+  }
+}
+
+const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+function checkShape(shape: readonly number[]): void {
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new Error(`wasm backend: invalid shape [${shape.join(', ')}]`);
+  }
+}
+
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  const wanted = options.threads ?? hardware;
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 256) {
+    throw new Error(`wasm backend: threads must be an integer in 1..256, got ${wanted}`);
+  }
+  // Without SharedArrayBuffer or a way to start workers (e.g. edge runtimes) it runs on one thread.
+  const shared = wanted > 1 && sharedMemorySupported() && workersAvailable();
+  const relaxed = !options.module && options.relaxedSimd !== false && relaxedSimdSupported();
+  const module = options.module ?? await WebAssembly.compile(kernelBytes(pickBuild(shared, relaxed)));
+  const instance = await instantiateKernels(module, shared);
+  const pool = instance.shared && wanted > 1
+    ? await startThreadPool(module, instance.memory, instance.exports, wanted)
+    : singleThread(instance.exports);
+  return new WasmBackendImpl(instance.memory, instance.exports, pool, relaxed);
+}
+
+class WasmBackendImpl implements WasmBackend {
+  readonly name = 'wasm';
+  readonly relaxedSimd: boolean;
+  readonly #memory: WebAssembly.Memory;
+  readonly #k: KernelExports;
+  readonly #pool: ThreadPool;
+  readonly #heap: Heap;
+
+  constructor(memory: WebAssembly.Memory, exports: KernelExports, pool: ThreadPool, relaxed: boolean) {
+    this.#memory = memory;
+    this.#k = exports;
+    this.#pool = pool;
+    this.#heap = new Heap(memory);
+    this.relaxedSimd = relaxed;
+  }
+
+  get threads(): number {
+    return this.#pool.threads;
+  }
+
+  get heapBytes(): number {
+    return this.#heap.usedBytes;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.#memory;
+  }
+
+  heapLocation(t: Tensor): { offset: number; length: number } {
+    const w = this.#tensor(t, 'tensor');
+    return { offset: w.ptr, length: w.size };
+  }
+
+  dispose(): void {
+    this.#pool.dispose();
+  }
+
+  // ---- tensors ----
+
+  #view(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.#memory.buffer, ptr, length);
+  }
+
+  #tensor(t: Tensor, what: string): WasmTensor {
+    if (!(t instanceof WasmTensor)) throw new Error(`wasm backend: ${what} is not a tensor of this backend`);
+    if (t.storage.freed) throw new Error(`wasm backend: ${what} was released`);
+    return t;
+  }
+
+  #new(shape: readonly number[]): WasmTensor {
+    checkShape(shape);
+    const size = product(shape);
+    return new WasmTensor([...shape], new Storage(this.#heap.alloc(size * 4), size));
+  }
+
+  upload(data: Float32Array, shape: readonly number[]): Tensor {
+    checkShape(shape);
+    if (product(shape) !== data.length) {
+      throw new Error(`wasm backend: upload of ${data.length} values into shape [${shape.join(', ')}]`);
+    }
+    const t = this.#new(shape);
+    this.#view(t.ptr, t.size).set(data);
+    return t;
+  }
+
+  download(t: Tensor): Promise<Float32Array> {
+    const w = this.#tensor(t, 'download input');
+    return Promise.resolve(this.#view(w.ptr, w.size).slice());
+  }
+
+  release(t: Tensor): void {
+    if (!(t instanceof WasmTensor)) throw new Error('wasm backend: released tensor is not a tensor of this backend');
+    const storage = t.storage;
+    if (storage.freed) return;
+    storage.freed = true;
+    this.#heap.free(storage.ptr);
+    for (const ptr of storage.packed.values()) this.#heap.free(ptr);
+    storage.packed.clear();
+  }
+
+  reshape(t: Tensor, shape: readonly number[]): Tensor {
+    const w = this.#tensor(t, 'reshape input');
+    checkShape(shape);
+    if (product(shape) !== w.size) throw new Error(`wasm backend: cannot reshape [${w.shape.join(', ')}] to [${shape.join(', ')}]`);
+    return new WasmTensor([...shape], w.storage);
+  }
+
+  /** Runs `body` with scratch blocks of the given byte sizes, freed afterwards. */
+  #withScratch<T>(sizes: readonly number[], body: (...ptrs: number[]) => T): T {
+    const ptrs = sizes.map((bytes) => this.#heap.alloc(bytes));
+    try {
+      return body(...ptrs);
+    } finally {
+      for (const ptr of ptrs) this.#heap.free(ptr);
+    }
+  }
+
+  #optional(t: Tensor | undefined, what: string, size: number): number {
+    if (!t) return 0;
+    const w = this.#tensor(t, what);
+    if (w.size !== size) throw new Error(`wasm backend: ${what} has ${w.size} values, expected ${size}`);
+    return w.ptr;
+  }
+
+  // ---- dense ----
+
+  #packedLinear(w: WasmTensor, n: number, k: number): number {
+    const key = `linear ${n}x${k}`;
+    let ptr = w.storage.packed.get(key);
+    if (ptr === undefined) {
+      ptr = this.#heap.alloc(this.#k.packedLinearBytes(n, k));
+      this.#pool.run('packLinear', [w.ptr, n, k, ptr]);
+      w.storage.packed.set(key, ptr);
+    }
+    return ptr;
+  }
+
+  linear(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts: LinearOptions = {}): Tensor {
+    const xs = this.#tensor(x, 'linear input');
+    const ws = this.#tensor(weight, 'linear weight');
+    if (ws.shape.length !== 2) throw new Error(`wasm backend: linear weight must be [out, in], got [${ws.shape.join(', ')}]`);
+    const [n, k] = ws.shape as [number, number];
+    if (xs.shape.length < 1 || xs.shape[xs.shape.length - 1] !== k) {
+      throw new Error(`wasm backend: linear input [${xs.shape.join(', ')}] does not end in ${k}`);
+    }
+    const m = xs.size / k;
+    const out = this.#new([...xs.shape.slice(0, -1), n]);
+    const packed = this.#packedLinear(ws, n, k);
+    this.#pool.run('linear', [
+      xs.ptr, m, k, packed, n,
+      this.#optional(bias, 'linear bias', n),
+      ACTIVATION_CODES[opts.activation ?? 'none'],
+      this.#optional(opts.scale, 'linear scale', n),
+      this.#optional(opts.residual, 'linear residual', m * n),
+      out.ptr,
+    ]);
+    return out;
+  }
+
+  layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number): Tensor {
+    const xs = this.#tensor(x, 'layerNorm input');
+    const cols = xs.shape[xs.shape.length - 1] ?? 1;
+    const out = this.#new(xs.shape);
+    this.#pool.run('layerNorm', [
+      xs.ptr, xs.size / cols, cols,
+      this.#optional(weight, 'layerNorm weight', cols), this.#optional(bias, 'layerNorm bias', cols),
+      eps, out.ptr,
+    ]);
+    return out;
+  }
+
+  attention(qkv: Tensor, opts: AttentionOptions): Tensor {
+    const x = this.#tensor(qkv, 'attention qkv');
+    const [rows, threeC] = x.shape as [number, number];
+    const { heads, seqLen } = opts;
+    if (x.shape.length !== 2 || threeC % 3 !== 0) throw new Error(`wasm backend: attention qkv must be [rows, 3·C], got [${x.shape.join(', ')}]`);
+    const c = threeC / 3;
+    if (!Number.isInteger(heads) || heads < 1 || c % heads !== 0) throw new Error(`wasm backend: attention: C=${c} not divisible by heads=${heads}`);
+    if (!Number.isInteger(seqLen) || seqLen < 1 || rows % seqLen !== 0) throw new Error(`wasm backend: attention: ${rows} rows are not whole sequences of ${seqLen}`);
+    const d = c / heads;
+    if (opts.rope && d % 4 !== 0) throw new Error(`wasm backend: RoPE needs head_dim divisible by 4, got ${d}`);
+    const batch = rows / seqLen;
+    const dp = Math.ceil(d / 8) * 8;
+    const bh = batch * heads;
+    const out = this.#new([rows, c]);
+    const eps = opts.normEps ?? DEFAULT_QK_NORM_EPS;
+    const tableSize = seqLen * d;
+    const args = [
+      this.#optional(opts.qNorm?.weight, 'qNorm weight', d), this.#optional(opts.qNorm?.bias, 'qNorm bias', d),
+      this.#optional(opts.kNorm?.weight, 'kNorm weight', d), this.#optional(opts.kNorm?.bias, 'kNorm bias', d),
+      eps,
+      this.#optional(opts.rope?.cos, 'rope cos', tableSize), this.#optional(opts.rope?.sin, 'rope sin', tableSize),
+      1 / Math.sqrt(d),
+    ];
+    this.#withScratch([
+      bh * seqLen * d * 4, bh * Math.ceil(seqLen / 8) * 8 * d * 4, bh * seqLen * dp * 4,
+      this.#pool.threads * this.#k.attentionScratchBytes(),
+    ], (q, k, v, scratch) => {
+      this.#pool.run('attentionPrepare', [x.ptr, rows, c, heads, seqLen, ...args, q!, k!, v!]);
+      this.#pool.run('attentionPadKeys', [k!, bh, seqLen, d]);
+      this.#pool.run('attention', [q!, k!, v!, batch, heads, seqLen, d, out.ptr, scratch!]);
+    });
+    return out;
+  }
+
+  swiglu(x: Tensor): Tensor {
+    const xs = this.#tensor(x, 'swiglu input');
+    const cols = xs.shape[xs.shape.length - 1] ?? 0;
+    if (cols % 2 !== 0) throw new Error(`wasm backend: swiglu needs an even last dimension, got ${cols}`);
+    const out = this.#new([...xs.shape.slice(0, -1), cols / 2]);
+    this.#pool.run('swiglu', [xs.ptr, xs.size / cols, cols / 2, out.ptr]);
+    return out;
+  }
+
+  // ---- layout (plain copies on the calling thread) ----
+
+  gatherRows(ranges: readonly RowRange[]): Tensor {
+    if (ranges.length === 0) throw new Error('wasm backend: gatherRows needs at least one range');
+    const first = this.#tensor(ranges[0]!.tensor, 'gatherRows input');
+    const cols = first.shape[1] ?? 1;
+    let rows = 0;
+    for (const r of ranges) {
+      const t = this.#tensor(r.tensor, 'gatherRows input');
+      const tRows = t.shape[0] ?? 0;
+      if (t.shape.length !== 2 || t.shape[1] !== cols) throw new Error(`wasm backend: gatherRows inputs must be [*, ${cols}], got [${t.shape.join(', ')}]`);
+      if (!Number.isInteger(r.start) || !Number.isInteger(r.count) || r.start < 0 || r.count < 0 || r.start + r.count > tRows) {
+        throw new Error(`wasm backend: gatherRows range ${r.start}+${r.count} outside ${tRows} rows`);
+      }
+      rows += r.count;
+    }
+    const out = this.#new([rows, cols]);
+    const heap = new Float32Array(this.#memory.buffer);
+    let at = out.ptr / 4;
+    for (const r of ranges) {
+      const src = (r.tensor as WasmTensor).ptr / 4 + r.start * cols;
+      heap.copyWithin(at, src, src + r.count * cols);
+      at += r.count * cols;
+    }
+    return out;
+  }
+
+  concatCols(a: Tensor, b: Tensor): Tensor {
+    const as = this.#tensor(a, 'concatCols a');
+    const bs = this.#tensor(b, 'concatCols b');
+    const [m, ca] = as.shape as [number, number];
+    const cb = bs.shape[1] ?? 0;
+    if (as.shape.length !== 2 || bs.shape.length !== 2 || bs.shape[0] !== m) {
+      throw new Error(`wasm backend: concatCols of [${as.shape.join(', ')}] and [${bs.shape.join(', ')}]`);
+    }
+    const out = this.#new([m, ca + cb]);
+    const heap = new Float32Array(this.#memory.buffer);
+    for (let r = 0; r < m; r++) {
+      const dst = out.ptr / 4 + r * (ca + cb);
+      heap.copyWithin(dst, as.ptr / 4 + r * ca, as.ptr / 4 + (r + 1) * ca);
+      heap.copyWithin(dst + ca, bs.ptr / 4 + r * cb, bs.ptr / 4 + (r + 1) * cb);
+    }
+    return out;
+  }
+
+  transpose(x: Tensor): Tensor {
+    const xs = this.#tensor(x, 'transpose input');
+    if (xs.shape.length !== 2) throw new Error(`wasm backend: transpose needs a matrix, got [${xs.shape.join(', ')}]`);
+    const [m, n] = xs.shape as [number, number];
+    const out = this.#new([n, m]);
+    this.#pool.run('transpose', [xs.ptr, m, n, out.ptr]);
+    return out;
+  }
+
+  add(a: Tensor, b: Tensor): Tensor {
+    const as = this.#tensor(a, 'add a');
+    const bs = this.#tensor(b, 'add b');
+    if (as.shape.join() !== bs.shape.join()) throw new Error(`wasm backend: add of [${as.shape.join(', ')}] and [${bs.shape.join(', ')}]`);
+    const out = this.#new(as.shape);
+    this.#pool.run('add', [as.ptr, bs.ptr, out.ptr, as.size]);
+    return out;
+  }
+
+  relu(x: Tensor): Tensor {
+    const xs = this.#tensor(x, 'relu input');
+    const out = this.#new(xs.shape);
+    this.#pool.run('relu', [xs.ptr, out.ptr, xs.size]);
+    return out;
+  }
+
+  // ---- convolutions and resampling ----
+
+  #packedConv(w: WasmTensor, kind: string, rows: number, cin: number, taps: number, strides: [number, number, number]): number {
+    const key = `${kind} ${w.shape.join('x')}`;
+    let ptr = w.storage.packed.get(key);
+    if (ptr === undefined) {
+      ptr = this.#heap.alloc(this.#k.packedConvBytes(rows, cin, taps));
+      this.#pool.run('packConv', [w.ptr, rows, cin, taps, ...strides, ptr]);
+      w.storage.packed.set(key, ptr);
+    }
+    return ptr;
+  }
+
+  conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
+    const xs = this.#tensor(x, 'conv2d input');
+    const ws = this.#tensor(weight, 'conv2d weight');
+    const stride = opts.stride ?? 1;
+    const pad = opts.pad ?? 0;
+    if (xs.shape.length !== 3 || ws.shape.length !== 4 || ws.shape[1] !== xs.shape[0]) {
+      throw new Error(`wasm backend: conv2d of input [${xs.shape.join(', ')}] with weight [${ws.shape.join(', ')}]`);
+    }
+    if (!Number.isInteger(stride) || stride < 1 || !Number.isInteger(pad) || pad < 0) {
+      throw new Error(`wasm backend: conv2d stride ${stride} / pad ${pad} invalid`);
+    }
+    const [cin, h, w] = xs.shape as [number, number, number];
+    const [cout, , kh, kw] = ws.shape as [number, number, number, number];
+    const ho = Math.floor((h + 2 * pad - kh) / stride) + 1;
+    const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
+    if (ho < 1 || wo < 1) throw new Error(`wasm backend: conv2d kernel ${kh}×${kw} larger than padded input ${h}×${w}`);
+    const taps = kh * kw;
+    const packed = this.#packedConv(ws, 'conv', cout, cin, taps, [cin * taps, taps, 1]);
+    const out = this.#new([cout, ho, wo]);
+    const epilogue = [
+      this.#optional(bias, 'conv2d bias', cout), ACTIVATION_CODES[opts.activation ?? 'none'],
+      this.#optional(opts.residual, 'conv2d residual', cout * ho * wo),
+    ];
+    if (taps === 1 && stride === 1 && pad === 0 && !opts.reluInput) {
+      // A 1×1 conv is a GEMM over the flat pixel axis, read straight from the input.
+      this.#withScratch([4], (table) => {
+        this.#view(table!, 1)[0] = 0;
+        this.#pool.run('conv', [xs.ptr, table!, 1, cin, h * w * 4, 0, packed, cout, ...epilogue, out.ptr, 1, h * w]);
+      });
+      return out;
+    }
+    const hq = Math.max(Math.ceil((h + 2 * pad) / stride), ho + Math.floor((kh - 1) / stride));
+    const wq = Math.max(Math.ceil((w + 2 * pad) / stride), wo + Math.floor((kw - 1) / stride));
+    const planeBytes = hq * wq * 4;
+    this.#withScratch([stride * stride * cin * planeBytes, taps * 4], (planes, table) => {
+      const offsets = new Int32Array(this.#memory.buffer, table!, taps);
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          const phase = (ky % stride) * stride + (kx % stride);
+          offsets[ky * kw + kx] = phase * cin * planeBytes + Math.floor(ky / stride) * wq * 4 + Math.floor(kx / stride) * 4;
+        }
+      }
+      this.#pool.run('convPlanes', [xs.ptr, cin, h, w, pad, stride, opts.reluInput ? 1 : 0, planes!, hq, wq]);
+      this.#pool.run('conv', [planes!, table!, taps, cin, planeBytes, wq * 4, packed, cout, ...epilogue, out.ptr, ho, wo]);
+    });
+    return out;
+  }
+
+  convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor {
+    const xs = this.#tensor(x, 'convTranspose2d input');
+    const ws = this.#tensor(weight, 'convTranspose2d weight');
+    if (xs.shape.length !== 3 || ws.shape.length !== 4 || ws.shape[0] !== xs.shape[0] || ws.shape[2] !== ws.shape[3]) {
+      throw new Error(`wasm backend: convTranspose2d of input [${xs.shape.join(', ')}] with weight [${ws.shape.join(', ')}]`);
+    }
+    const [cin, h, w] = xs.shape as [number, number, number];
+    const [, cout, k] = ws.shape as [number, number, number];
+    const rows = cout * k * k;
+    // Rows (co, ky, kx) of the GEMM are the weight's columns: element (row, ci) at ci·rows + row.
+    const packed = this.#packedConv(ws, 'convTranspose', rows, cin, 1, [1, rows, 0]);
+    const out = this.#new([cout, h * k, w * k]);
+    this.#withScratch([rows * h * w * 4, 4], (products, table) => {
+      this.#view(table!, 1)[0] = 0;
+      this.#pool.run('conv', [xs.ptr, table!, 1, cin, h * w * 4, 0, packed, rows, 0, 0, 0, products!, 1, h * w]);
+      this.#pool.run('convTransposeScatter', [products!, cout, k, h, w, this.#optional(bias, 'convTranspose2d bias', cout), out.ptr]);
+    });
+    return out;
+  }
+
+  resizeBilinear(x: Tensor, outH: number, outW: number): Tensor {
+    const xs = this.#tensor(x, 'resizeBilinear input');
+    if (xs.shape.length !== 3) throw new Error(`wasm backend: resizeBilinear needs [C, H, W], got [${xs.shape.join(', ')}]`);
+    if (!Number.isInteger(outH) || !Number.isInteger(outW) || outH < 1 || outW < 1) {
+      throw new Error(`wasm backend: resizeBilinear output ${outH}×${outW} invalid`);
+    }
+    const [c, h, w] = xs.shape as [number, number, number];
+    const out = this.#new([c, outH, outW]);
+    this.#pool.run('resizeBilinear', [xs.ptr, c, h, w, outH, outW, out.ptr]);
+    return out;
+  }
+}
