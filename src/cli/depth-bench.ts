@@ -26,7 +26,7 @@ export async function runDepthBench(options: DepthOptions, repeat: number): Prom
       }
       const t = summarizeTimings(times);
       process.stdout.write(
-        `bench: out=${size} threads=${options.threads} load=${ms(loadMs)}ms infer=${ms(t.median)}ms/iter ` +
+        `bench: out=${size} threads=${model.threads} load=${ms(loadMs)}ms infer=${ms(t.median)}ms/iter ` +
           `(median over ${repeat}, min=${ms(t.min)} max=${ms(t.max)} p90=${ms(t.p90)})\n`,
       );
     } finally {

@@ -1,16 +1,16 @@
-import { loadModel, type BackendName, type DepthModel } from '../model/load.ts';
+import { loadModel, type DepthModel } from '../model/load.ts';
 import type { ModelSource } from './model-file.ts';
 
 export interface LoadOptions {
   backend?: string;
-  threads: number;
+  threads?: number;
 }
 
 /** Loads the weights of an open model file, naming the file in any error. */
 export async function loadDepthModel(path: string, source: ModelSource, options: LoadOptions): Promise<DepthModel> {
   try {
-    // loadModel checks the name at run time and lists the available backends in its error.
-    return await loadModel(source, { backend: options.backend as BackendName | undefined });
+    // loadModel checks the backend name and lists the available ones in its error.
+    return await loadModel(source, { backend: options.backend, threads: options.threads });
   } catch (e) {
     throw new Error(`cannot load model ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -12,8 +12,8 @@ export interface DepthOptions {
   colormap: Colormap;
   invert: boolean;
   backend?: string;
-  /** Worker threads; 1 unless given, like depth-anything.cpp. */
-  threads: number;
+  /** Threads for the wasm backend; all cores unless given. */
+  threads?: number;
   /** Benchmark mode: run this many predictions, write nothing. */
   repeat?: number;
 }
@@ -48,7 +48,7 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
     colormap: parseColormap(flagValue(flags, '--colormap')),
     invert: !flags.has('--no-invert'),
     backend: flagValue(flags, '--backend'),
-    threads: positiveIntegerFlag(flags, '--threads') ?? 1,
+    threads: positiveIntegerFlag(flags, '--threads'),
     repeat: positiveIntegerFlag(flags, '--repeat'),
   };
 }

@@ -36,6 +36,9 @@ export interface PredictOptions {
 export interface DepthModel {
   readonly info: ModelInfo;
   readonly config: ModelConfig;
+  /** The backend running the network, and how many threads it uses per op. */
+  readonly backend: string;
+  readonly threads: number;
   /** Preprocesses the image as the reference does (resize to the GGUF's target, multiple of 14) and runs the network. */
   predict(image: RgbImage, options?: PredictOptions): Promise<DepthPrediction>;
   /**
@@ -79,6 +82,8 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   const model: DepthModel = {
     info,
     config,
+    backend: be.name,
+    threads: 'threads' in be && typeof be.threads === 'number' ? be.threads : 1,
     forward,
     async predict(image: RgbImage, options?: PredictOptions): Promise<DepthPrediction> {
       return (await model.predictViews([image], options))[0];
