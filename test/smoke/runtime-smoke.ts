@@ -1,6 +1,7 @@
 // Runtime smoke test: the package's runtime-agnostic entry loads a tiny model from bytes, decodes
 // a PNG and predicts depth. Runs unchanged under Node, Deno and Bun (files are read through
-// node:fs, which all three provide); prints "smoke ok <runtime> <ms>" or exits non-zero.
+// node:fs, which all three provide) on the default wasm backend; prints "smoke ok <runtime> …" or
+// exits non-zero.
 //
 //   node_modules/.bin/node test/smoke/runtime-smoke.ts
 //   npx deno run --allow-read test/smoke/runtime-smoke.ts
@@ -33,4 +34,6 @@ check(depth.length === width * height, `depth has ${depth.length} values for ${w
 check(depth.every((v) => Number.isFinite(v) && v > 0), 'depth has non-finite or non-positive values');
 check(depth.some((v) => v !== depth[0]), 'depth is constant');
 check(prediction.confidence?.length === width * height, 'no confidence map');
-console.log(`smoke ok ${runtimeName()} ${Math.round(performance.now() - start)}`);
+check(model.backend === 'wasm', `ran on the ${model.backend} backend, expected wasm (the default)`);
+model.dispose();
+console.log(`smoke ok ${runtimeName()} wasm threads=${model.threads} ${Math.round(performance.now() - start)} ms`);

@@ -113,11 +113,15 @@ export async function startThreadPool(
 async function startWebWorker(data: readonly unknown[]): Promise<WorkerHandle> {
   const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
   const worker = new Worker(url, { type: 'module' });
-  URL.revokeObjectURL(url);
-  await new Promise<void>((resolve, reject) => {
-    worker.onmessage = () => resolve();
-    worker.onerror = (event) => reject(new Error(`kernel worker failed to start: ${event.message}`));
-    worker.postMessage(data);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (event) => reject(new Error(`kernel worker failed to start: ${event.message}`));
+      worker.postMessage(data);
+    });
+  } finally {
+    // Only once the worker has loaded: Bun resolves the URL lazily.
+    URL.revokeObjectURL(url);
+  }
   return { terminate: () => worker.terminate() };
 }
