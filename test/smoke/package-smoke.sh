@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The published package, as a user gets it: `npm pack`, install into an empty project, then import
+# it by name (the `node` export condition), run the CLI bin, and load the kernels from the exported
+# raw .wasm as a precompiled WebAssembly.Module (what edge runtimes require).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+npm pack --silent --pack-destination "$work" >/dev/null
+mkdir "$work/app" && cd "$work/app"
+echo '{"type":"module","private":true}' > package.json
+npm install --silent --no-audit --no-fund "$work"/depth-anything-ts-*.tgz
+cat > check.mjs <<JS
+import { readFileSync } from 'node:fs';
+import { bytesSource, decodeImage, loadModel } from 'depth-anything-ts';
+const gguf = bytesSource(readFileSync('$repo/fixtures/models/da3/pack-da3-aux-f32.gguf'));
+const wasm = readFileSync(new URL(import.meta.resolve('depth-anything-ts/kernels/simd-single.wasm')));
+const model = await loadModel(gguf, { wasmModule: new WebAssembly.Module(wasm) });
+const out = await model.predict(decodeImage(readFileSync('$repo/fixtures/photos/desk.jpg')));
+if (out.width !== 504 || out.height !== 336 || !out.depth.every(Number.isFinite)) throw new Error('bad prediction');
+console.log('package smoke ok: import, precompiled module,', model.backend, out.width + 'x' + out.height);
+JS
+node check.mjs
+node_modules/.bin/depth-anything info --model "$repo/fixtures/models/da3/pack-da3-aux-f32.gguf" | head -1
