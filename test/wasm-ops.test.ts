@@ -2,6 +2,7 @@
 // (odd sizes, tails of every tile size, real DA3 head/backbone shapes scaled down), each run on
 // the SIMD128 and relaxed-SIMD builds with 1 and 2 threads. Every case also checks that the op
 // wrote nothing outside its output (canary bytes around it, inputs unchanged).
+import '../src/node.ts'; // registers worker_threads for the wasm thread pool
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, Tensor } from '../src/backend/backend.ts';
 import { ReferenceBackend } from '../src/backend/reference/reference-backend.ts';
