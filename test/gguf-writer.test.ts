@@ -6,19 +6,11 @@ import { readGguf, type GgufFile } from '../gguf/reader.ts';
 import { bytesSource, type ByteSource } from '../gguf/source.ts';
 import { GGML_TYPE } from '../gguf/types.ts';
 import { writeGguf, type GgufWriteTensor } from '../gguf/writer.ts';
+import { concatBytes } from './helpers/bytes.ts';
 
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
 const load = async (path: string) => new Uint8Array(await readFile(fixture(path)));
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
 
 /** The write input that reproduces a parsed file: same KVs, same tensors with their stored bytes. */
 function rewriteInput(file: GgufFile, bytes: Uint8Array) {
@@ -59,7 +51,7 @@ describe('rewriting a parsed file gives the same bytes', () => {
     it(path, async () => {
       const bytes = await load(path);
       const chunks = writeGguf(rewriteInput(await readGguf(bytesSource(bytes)), bytes));
-      const written = concat(chunks);
+      const written = concatBytes(chunks);
       expect(written.byteLength).toBe(bytes.byteLength);
       expect(firstDifference(written, bytes)).toBe(-1);
     });
@@ -99,7 +91,7 @@ describe('writing new files', () => {
   ];
 
   it('reads back KVs, dims, types, data and the declared alignment', async () => {
-    const bytes = concat(writeGguf({ kv, tensors }));
+    const bytes = concatBytes(writeGguf({ kv, tensors }));
     const source = bytesSource(bytes);
     const file = await readGguf(source);
     expect(file.alignment).toBe(64);
@@ -140,7 +132,7 @@ describe('writing new files', () => {
   it('a header larger than the first read window is fetched in growing reads', async () => {
     const vocab = Array.from({ length: 40000 }, (_, i) => `token-${i}-${'x'.repeat(i % 97)}`);
     const big = new Map<string, GgufKv>([['tokens', { type: GGUF_VALUE_TYPE.ARRAY, value: { elementType: GGUF_VALUE_TYPE.STRING, items: vocab } }]]);
-    const bytes = concat(writeGguf({ kv: big, tensors }));
+    const bytes = concatBytes(writeGguf({ kv: big, tensors }));
     expect(bytes.byteLength).toBeGreaterThan(2 << 20);
     const inner = bytesSource(bytes);
     const reads: number[] = [];

@@ -14,18 +14,10 @@ import { runSynth, writeSynthFile } from '../src/cli/synth-command.ts';
 import { readModelConfig } from '../src/model/config.ts';
 import { loadModel } from '../src/model/load.ts';
 import { checkSpec, SYNTH_PRESETS, synthesizedFileSize, synthesizeHeader, synthesizeModel, synthesizeTensorInfos, synthPreset, type SynthSpec } from '../src/synth/index.ts';
+import { concatBytes } from './helpers/bytes.ts';
 
 const fixture = (path: string) => new URL(`../fixtures/models/${path}`, import.meta.url);
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
 
 /** Index of the first differing byte, or -1 (a readable failure instead of a huge diff). */
 function firstDifference(a: Uint8Array, b: Uint8Array): number {
@@ -61,7 +53,7 @@ describe('a spec with a fixture\'s dimensions reproduces the converter file', ()
     it(path, async () => {
       const fixtureBytes = new Uint8Array(await readFile(fixture(path)));
       const expected = await readGguf(bytesSource(fixtureBytes));
-      const actual = await readGguf(bytesSource(concat(synthesizeModel(spec))));
+      const actual = await readGguf(bytesSource(concatBytes(synthesizeModel(spec))));
       // KV keys in order, value types and values.
       expect([...actual.kv.entries()]).toEqual([...expected.kv.entries()]);
       // Tensor names in order, dims (converter rank), types, offsets.
@@ -78,7 +70,7 @@ describe('a spec with a fixture\'s dimensions reproduces the converter file', ()
 
 describe('random weights', () => {
   it('follow the recipe: 1/√fan_in weights, LayerNorm gains near 1, LayerScale in [0.1, 1]', async () => {
-    const bytes = concat(synthesizeModel(DA3));
+    const bytes = concatBytes(synthesizeModel(DA3));
     const source = bytesSource(bytes);
     const file = await readGguf(source);
     const tensor = (name: string) => readTensorF32(file, source, name);
@@ -92,9 +84,9 @@ describe('random weights', () => {
   });
 
   it('are deterministic per seed', () => {
-    const a = concat(synthesizeModel(MONO));
-    expect(firstDifference(a, concat(synthesizeModel({ ...MONO, seed: 0 })))).toBe(-1);
-    const b = concat(synthesizeModel({ ...MONO, seed: 1 }));
+    const a = concatBytes(synthesizeModel(MONO));
+    expect(firstDifference(a, concatBytes(synthesizeModel({ ...MONO, seed: 0 })))).toBe(-1);
+    const b = concatBytes(synthesizeModel({ ...MONO, seed: 1 }));
     const header = synthesizeHeader(MONO).byteLength;
     expect(firstDifference(a.subarray(0, header), b.subarray(0, header))).toBe(-1);
     expect(firstDifference(a, b)).toBeGreaterThanOrEqual(header);
@@ -117,7 +109,7 @@ describe('random weights', () => {
   };
 
   it('give the tiny DA3 model finite, varying depth, confidence and a usable camera', async () => {
-    const model = await loadModel(bytesSource(concat(synthesizeModel(DA3))));
+    const model = await loadModel(bytesSource(concatBytes(synthesizeModel(DA3))));
     expect(model.config.family).toBe('da3');
     const out = await model.forward(input(70, 98));
     if (!('confidence' in out)) throw new Error('expected the any-view outputs');
@@ -129,9 +121,9 @@ describe('random weights', () => {
   });
 
   it('give the tiny mono and DA2 metric models finite, varying depth', async () => {
-    const mono = await loadModel(bytesSource(concat(synthesizeModel(MONO))));
+    const mono = await loadModel(bytesSource(concatBytes(synthesizeModel(MONO))));
     expectLively((await mono.forward(input(56, 84))).depth[0], 56 * 84, 0, 100);
-    const metric = await loadModel(bytesSource(concat(synthesizeModel({ ...DA2, maxDepth: 20 }))));
+    const metric = await loadModel(bytesSource(concatBytes(synthesizeModel({ ...DA2, maxDepth: 20 }))));
     expect(metric.config.family).toBe('da2-metric');
     expectLively((await metric.forward(input(56, 84))).depth[0], 56 * 84, 0, 20);
   });
@@ -237,7 +229,7 @@ describe('synth command', () => {
   it('streams the file to disk, identical to the in-memory one, leaving no temporary file', async () => {
     const out = join(dir, 'tiny.gguf');
     const size = await writeSynthFile(out, GIANT);
-    const expected = concat(synthesizeModel(GIANT));
+    const expected = concatBytes(synthesizeModel(GIANT));
     expect(size).toBe(expected.byteLength);
     expect(firstDifference(new Uint8Array(await readFile(out)), expected)).toBe(-1);
     expect(await readdir(dir)).toEqual(['tiny.gguf']);
