@@ -98,3 +98,26 @@ describe('depth-anything depth --repeat', () => {
     expect(listDir(benchDir)).toEqual([]);
   }, 120_000);
 });
+
+describe('depth-anything depth with several --input (multi-view)', () => {
+  const views = ['street', 'desk', 'canyon'].map((name) => repoPath(`fixtures/photos/preprocessed/${name}.r112.step2.png`));
+
+  it('runs one pass over all views and writes <prefix>_view<i> files, cameras included', () => {
+    const viewDir = freshTempDir();
+    const args = ['depth', '--model', MODEL, ...views.flatMap((v) => ['--input', v]), '--out-prefix', join(viewDir, 'scene')];
+    const result = runCli(args);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(result.stdout).toMatch(/^view 2: depth 504x322 min=\d+\.\d{4} max=\d+\.\d{4} fx=\d+\.\d{4} fy=\d+\.\d{4}$/m);
+    expect(listDir(viewDir)).toEqual([0, 1, 2].flatMap((i) => [`scene_view${i}.json`, `scene_view${i}.pfm`, `scene_view${i}.png`]).sort());
+  }, 120_000);
+
+  it('rejects views that preprocess to different sizes and writes nothing', () => {
+    const viewDir = freshTempDir();
+    const result = runCli(['depth', '--model', MODEL, '--input', views[0]!, '--input', INPUT, '--out-prefix', join(viewDir, 'x')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*same size\n$/);
+    expect(listDir(viewDir)).toEqual([]);
+  }, 120_000);
+});

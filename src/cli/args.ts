@@ -1,10 +1,11 @@
-// A tiny flag parser: `--name value` and bare `--switch` flags, nothing positional.
+// A tiny flag parser: `--name value`, repeatable `--name value` lists and bare `--switch` flags,
+// nothing positional.
 import { UsageError } from './usage-error.ts';
 
-export type FlagKind = 'value' | 'switch';
+export type FlagKind = 'value' | 'list' | 'switch';
 
-/** Parsed flags: the value of each value flag, `true` for each switch given. */
-export type Flags = Map<string, string | true>;
+/** Parsed flags: the value of each value flag, all values of a list flag, `true` for each switch. */
+export type Flags = Map<string, string | string[] | true>;
 
 export function parseFlags(args: readonly string[], spec: Readonly<Record<string, FlagKind>>): Flags {
   const flags: Flags = new Map();
@@ -13,7 +14,7 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument: ${arg}`);
     const kind = spec[arg];
     if (kind === undefined) throw new UsageError(`unknown flag: ${arg}`);
-    if (flags.has(arg)) throw new UsageError(`flag ${arg} given more than once`);
+    if (flags.has(arg) && kind !== 'list') throw new UsageError(`flag ${arg} given more than once`);
     if (kind === 'switch') {
       flags.set(arg, true);
       continue;
@@ -21,7 +22,8 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
     const value = args[i + 1];
     // A following flag is almost certainly a forgotten value, not a file named "--…".
     if (value === undefined || value.startsWith('--')) throw new UsageError(`flag ${arg} needs a value`);
-    flags.set(arg, value);
+    if (kind === 'list') flags.set(arg, [...(flagValues(flags, arg)), value]);
+    else flags.set(arg, value);
     i++;
   }
   return flags;
@@ -31,6 +33,12 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
 export function flagValue(flags: Flags, name: string): string | undefined {
   const value = flags.get(name);
   return typeof value === 'string' ? value : undefined;
+}
+
+/** All values of a list flag, in command-line order (empty if not given). */
+export function flagValues(flags: Flags, name: string): string[] {
+  const value = flags.get(name);
+  return Array.isArray(value) ? value : [];
 }
 
 export function requiredFlag(flags: Flags, command: string, name: string): string {

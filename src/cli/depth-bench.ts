@@ -10,7 +10,7 @@ const ms = (value: number) => formatFixed(value, 1);
 
 export async function runDepthBench(options: DepthOptions, repeat: number): Promise<void> {
   // Decoded once, outside the timings (the C++ re-decodes the file inside every iteration).
-  const image = readImageFile(options.input);
+  const image = readImageFile(options.inputs[0]!);
   const loadStart = performance.now(); // like the C++, load time includes opening the file
   await withModelFile(options.model, async (source) => {
     const model = await loadDepthModel(options.model, source, options);

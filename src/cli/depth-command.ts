@@ -76,25 +76,53 @@ function encodeOutputs(options: DepthOptions, prediction: DepthPrediction, pose:
   return files;
 }
 
+/** Multi-view files, as depth-anything.cpp names them: `<prefix>_view<i>.pfm|.png|.json`. */
+function multiViewOptions(options: DepthOptions, info: ModelInfo): DepthOptions[] {
+  const prefix = options.outPrefix ?? options.pfm ?? options.png ?? 'out';
+  const hasPose = info.capabilities.includes('pose');
+  return options.inputs.map((_, i) => ({
+    ...options,
+    pfm: `${prefix}_view${i}.pfm`,
+    png: `${prefix}_view${i}.png`,
+    pose: hasPose ? `${prefix}_view${i}.json` : undefined,
+  }));
+}
+
+function viewLine(i: number, prediction: DepthPrediction): string {
+  const range = finiteRange(prediction.depth) ?? { min: NaN, max: NaN };
+  const focal = prediction.intrinsics
+    ? ` fx=${formatFixed(prediction.intrinsics[0]!, 4)} fy=${formatFixed(prediction.intrinsics[4]!, 4)}`
+    : '';
+  return `view ${i}: depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}${focal}\n`;
+}
+
 export async function runDepth(args: readonly string[]): Promise<void> {
   const options = parseDepthOptions(args);
   if (options.repeat !== undefined) return runDepthBench(options, options.repeat);
 
-  checkOutputs(requestedOutputs(options), [
-    { flag: '--model', path: options.model },
-    { flag: '--input', path: options.input },
-  ]);
-  const image = readImageFile(options.input);
+  const inputs = [{ flag: '--model', path: options.model }, ...options.inputs.map((path) => ({ flag: '--input', path }))];
+  const images = options.inputs.map(readImageFile);
   await withModelFile(options.model, async (source) => {
-    // Header-only check first: a model that cannot do what was asked fails before its weights load.
-    checkPoseSupport(options, await describeModelFile(options.model, source));
+    // Header-only checks first: a model that cannot do what was asked fails before its weights load.
+    const info = await describeModelFile(options.model, source);
+    const perView = images.length > 1 ? multiViewOptions(options, info) : [options];
+    checkOutputs(perView.flatMap(requestedOutputs), inputs);
+    checkPoseSupport(options, info);
     const model = await loadDepthModel(options.model, source, options);
     try {
-      const prediction = await model.predict(image);
-      const pose = options.pose !== undefined ? requirePose(prediction) : undefined;
-      if (pose) process.stdout.write(poseLine(pose.intrinsics));
-      process.stdout.write(depthLine(prediction, model.info.family));
-      writeOutputs(encodeOutputs(options, prediction, pose));
+      const predictions = await model.predictViews(images);
+      const files = predictions.flatMap((prediction, i) => {
+        const viewOptions = perView[i]!;
+        const pose = viewOptions.pose !== undefined ? requirePose(prediction) : undefined;
+        if (images.length > 1) {
+          process.stdout.write(viewLine(i, prediction));
+        } else {
+          if (pose) process.stdout.write(poseLine(pose.intrinsics));
+          process.stdout.write(depthLine(prediction, model.info.family));
+        }
+        return encodeOutputs(viewOptions, prediction, pose);
+      });
+      writeOutputs(files);
     } finally {
       model.dispose();
     }

@@ -1,11 +1,14 @@
 // Flags of `depth-anything depth`, checked and typed.
 import type { Colormap } from '../export/depth-png.ts';
-import { flagValue, parseFlags, positiveIntegerFlag, requiredFlag, type FlagKind } from './args.ts';
+import { flagValue, flagValues, parseFlags, positiveIntegerFlag, requiredFlag, type FlagKind } from './args.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface DepthOptions {
   model: string;
-  input: string;
+  /** One image, or several views of one scene (multi-view, DA3 any-view models). */
+  inputs: string[];
+  /** Multi-view: files are written as `<prefix>_view<i>.pfm|.png|.json`. */
+  outPrefix?: string;
   pfm?: string;
   png?: string;
   pose?: string;
@@ -20,7 +23,8 @@ export interface DepthOptions {
 
 const DEPTH_FLAGS: Record<string, FlagKind> = {
   '--model': 'value',
-  '--input': 'value',
+  '--input': 'list',
+  '--out-prefix': 'value',
   '--pfm': 'value',
   '--png': 'value',
   '--pose': 'value',
@@ -39,9 +43,14 @@ function parseColormap(text: string | undefined): Colormap {
 
 export function parseDepthOptions(args: readonly string[]): DepthOptions {
   const flags = parseFlags(args, DEPTH_FLAGS);
+  const inputs = flagValues(flags, '--input');
+  if (inputs.length === 0) throw new UsageError('depth: --input is required');
+  const repeat = positiveIntegerFlag(flags, '--repeat');
+  if (repeat !== undefined && inputs.length > 1) throw new UsageError('depth: --repeat takes a single --input');
   return {
     model: requiredFlag(flags, 'depth', '--model'),
-    input: requiredFlag(flags, 'depth', '--input'),
+    inputs,
+    outPrefix: flagValue(flags, '--out-prefix'),
     pfm: flagValue(flags, '--pfm'),
     png: flagValue(flags, '--png'),
     pose: flagValue(flags, '--pose'),
@@ -49,6 +58,6 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
     invert: !flags.has('--no-invert'),
     backend: flagValue(flags, '--backend'),
     threads: positiveIntegerFlag(flags, '--threads'),
-    repeat: positiveIntegerFlag(flags, '--repeat'),
+    repeat,
   };
 }
