@@ -47,4 +47,15 @@ export interface DepthPrediction {
   extrinsics?: Float64Array;
   /** 3×3 pinhole intrinsics in processed pixels, row-major. */
   intrinsics?: Float64Array;
+  /** With `rayPose`: the predicted ray map at (8·W/14) × (8·H/14). */
+  rays?: RayMap;
+}
+
+export interface RayMap {
+  width: number;
+  height: number;
+  /** [height·width·6] channels-last: ray direction xyz, ray origin (camera centre) xyz. */
+  rays: Float32Array;
+  /** [height·width], exp + 1. */
+  confidence: Float32Array;
 }

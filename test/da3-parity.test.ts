@@ -29,12 +29,12 @@ function expectDepthAndConfidence(out: Da3Output, ref: Reference): void {
 }
 
 const MODELS = [
-  { family: 'da3 (small/base-style: 2 heads, MLP, even alt_start)', gguf: 'models/da3/pack-da3-aux-f32.gguf', ref: 'refs/da3/desk.r112.full.safetensors', input: 'desk.r112' },
-  { family: 'da3-giant (SwiGLU, head_dim 64, odd alt_start)', gguf: 'models/da3-giant/pack-da3-giant-aux-f32.gguf', ref: 'refs/da3-giant/desk.r84.full.safetensors', input: 'desk.r84' },
+  { family: 'da3 (small/base-style: 2 heads, MLP, even alt_start)', gguf: 'models/da3/pack-da3-aux-f32.gguf', ref: 'refs/da3/desk.r112.full.safetensors', input: 'desk.r112', rayPoseRef: true },
+  { family: 'da3-giant (SwiGLU, head_dim 64, odd alt_start)', gguf: 'models/da3-giant/pack-da3-giant-aux-f32.gguf', ref: 'refs/da3-giant/desk.r84.full.safetensors', input: 'desk.r84', rayPoseRef: false },
 ];
 const STAGE_CASES = BACKENDS.flatMap((backend) => MODELS.map((m) => ({ ...m, backend })));
 
-describe.each(STAGE_CASES)('$family, $backend.name backend', ({ gguf, ref: refFile, input, backend }) => {
+describe.each(STAGE_CASES)('$family, $backend.name backend', ({ gguf, ref: refFile, input, rayPoseRef, backend }) => {
   let model: FixtureModel;
   beforeAll(async () => { model = await loadFixtureModel(await backend.create(), gguf); });
   afterAll(() => model.be.dispose());
@@ -45,7 +45,12 @@ describe.each(STAGE_CASES)('$family, $backend.name backend', ({ gguf, ref: refFi
     const traced = new Map<string, Traced>();
     beforeAll(async () => {
       ref = loadReference(refFile);
-      out = await runDa3(model.be, model.cfg, model.weights, model.cache, step2Input([input], model.cfg), recordingTrace(model.be, traced));
+      out = await runDa3(model.be, model.cfg, model.weights, model.cache, step2Input([input], model.cfg), {
+        trace: recordingTrace(model.be, traced),
+        rays: true,
+        // Replay the reference's RANSAC draws where it stored them (upstream's RNG is unseeded).
+        rayPose: ref.has('raypose.rand_sample_iters_idx') ? { sampleTable: ref.i32('raypose.rand_sample_iters_idx') } : undefined,
+      });
     });
 
     it('backbone tokens, blocks and out-layer features match', async () => {
@@ -79,6 +84,20 @@ describe.each(STAGE_CASES)('$family, $backend.name backend', ({ gguf, ref: refFi
     it('depth, confidence, pose encoding and cameras match', () => {
       expectDepthAndConfidence(out, ref);
       expectCameras(out, ref);
+    });
+
+    it('aux ray branch: fusion, ray map and ray confidence match', async () => {
+      for (const name of ['head.aux.refinenet4', 'head.aux.refinenet3', 'head.aux.refinenet2', 'head.aux.refinenet1', 'head.aux.out_conv1', 'head.aux.out_conv2_in']) {
+        expectIntermediate(name, await traced.get(name)!.data, ref.f32(name));
+      }
+      expectIntermediate('ray', out.rays![0], ref.f32('head.ray'));
+      expectDenseOutput('ray confidence', out.rayConfidence![0], ref.f32('head.ray_conf'));
+    });
+
+    // Only the da3 reference stores a ray pose; giant's stops at the ray map.
+    if (rayPoseRef) it('ray pose from the predicted rays matches (replayed RANSAC draws)', () => {
+      expectMaxAbs('ray-pose extrinsics', out.rayCameras![0].extrinsics, ref.f32('raypose.out.extrinsics'), 1e-4);
+      expectMaxRel('ray-pose intrinsics', out.rayCameras![0].intrinsics, ref.f32('raypose.out.intrinsics'), 1e-4);
     });
   });
 });

@@ -8,6 +8,7 @@ import { dptOutput, type DptGeometry } from '../nn/dpt.ts';
 import type { Trace } from '../nn/trace.ts';
 import type { Weights } from '../nn/weights.ts';
 import { poseEncodingToCamera, type Camera } from '../geometry/camera.ts';
+import { rayPose, type RayPoseOptions, type RayPoseView } from '../geometry/ray-pose.ts';
 import type { ModelConfig } from './config.ts';
 import { decodeView, encodeViews, releaseEncoded, type NetworkInput } from './encode-decode.ts';
 import type { GeometryCache } from './geometry-cache.ts';
@@ -22,16 +23,44 @@ export interface Da3Output {
   poseEncoding: Float32Array[];
   cameras: Camera[];
   referenceView: number;
+  /** With `rays`: per view the ray map [8ph·8pw·6] channels-last (direction xyz, origin xyz)… */
+  rays?: Float32Array[];
+  /** …its confidence [8ph·8pw] (exp + 1)… */
+  rayConfidence?: Float32Array[];
+  /** …and the cameras solved from it (ray pose). */
+  rayCameras?: RayPoseView[];
 }
 
-export async function runDa3(be: Backend, cfg: ModelConfig, w: Weights, cache: GeometryCache, input: NetworkInput, trace?: Trace): Promise<Da3Output> {
+export interface Da3RunOptions {
+  /** Run the aux ray branch and solve the ray pose (AUX GGUFs only). */
+  rays?: boolean;
+  rayPose?: RayPoseOptions;
+  trace?: Trace;
+}
+
+export async function runDa3(be: Backend, cfg: ModelConfig, w: Weights, cache: GeometryCache, input: NetworkInput, options: Da3RunOptions = {}): Promise<Da3Output> {
+  const { trace } = options;
+  if (options.rays && !cfg.hasAuxRays) throw new Error('ray pose needs an aux-bearing GGUF (depth-anything.cpp converter --with-aux)');
   const { views: S, height: H, width: W } = input;
   const encoded = await encodeViews(be, cfg, w, cache, input, trace);
   const aspect = W / H;
   const geo: DptGeometry = { ph: encoded.ph, pw: encoded.pw, height: H, width: W, uv: (c, gw, gh) => cache.uv(c, gw, gh, aspect), trace };
   const depth: Float32Array[] = [], confidence: Float32Array[] = [];
+  const rays: Float32Array[] = [], rayConfidence: Float32Array[] = [];
   for (let v = 0; v < S; v++) {
-    const g = decodeView(be, w, encoded, v, geo);
+    const { features: g, rayLogits } = decodeView(be, w, encoded, v, geo, options.rays);
+    if (rayLogits) {
+      const r = await be.download(rayLogits);
+      be.release(rayLogits);
+      const pixels = r.length / 7;
+      const ray = new Float32Array(pixels * 6), conf = new Float32Array(pixels);
+      for (let p = 0; p < pixels; p++) {
+        ray.set(r.subarray(7 * p, 7 * p + 6), 6 * p);
+        conf[p] = Math.exp(r[7 * p + 6]) + 1;
+      }
+      rays.push(ray);
+      rayConfidence.push(conf);
+    }
     const logits = dptOutput(be, w, 'head.scratch.out2', g);
     be.release(g);
     trace?.('head.logits', logits);
@@ -53,7 +82,13 @@ export async function runDa3(be: Backend, cfg: ModelConfig, w: Weights, cache: G
     }
   }
   const referenceView = encoded.referenceView;
+  const { ph, pw } = encoded;
   releaseEncoded(be, encoded);
-  return { height: H, width: W, depth, confidence, poseEncoding, cameras, referenceView };
+  const out: Da3Output = { height: H, width: W, depth, confidence, poseEncoding, cameras, referenceView };
+  if (options.rays) {
+    // The aux branch ends at twice the finest pyramid level: 8ph × 8pw.
+    Object.assign(out, { rays, rayConfidence, rayCameras: rayPose(rays, rayConfidence, 8 * ph, 8 * pw, H, W, options.rayPose) });
+  }
+  return out;
 }
 

@@ -2,6 +2,7 @@
 // view up to the full-resolution feature map that the output convolutions read.
 
 import type { Backend, Tensor } from '../backend/backend.ts';
+import { auxRayLogits } from '../nn/aux-rays.ts';
 import { dptFuse, dptPyramid, dptUpsample, releasePyramid, type DptGeometry } from '../nn/dpt.ts';
 import type { Trace } from '../nn/trace.ts';
 import { runBackbone, type BackboneOutput } from '../nn/vit.ts';
@@ -33,17 +34,25 @@ export async function encodeViews(be: Backend, cfg: ModelConfig, w: Weights, cac
   return { ...backbone, ph, pw };
 }
 
-/** Main DPT chain of view v (prefix `head.`): the [F/2, H, W] map before output_conv2. */
-export function decodeView(be: Backend, w: Weights, encoded: Encoded, v: number, geo: DptGeometry): Tensor {
+export interface DecodedView {
+  /** Main DPT chain: the [F/2, H, W] map before output_conv2. */
+  features: Tensor;
+  /** Aux ray branch logits, channels-last [8ph·8pw, 7], when asked for. */
+  rayLogits?: Tensor;
+}
+
+/** The DPT decoder (prefix `head.`) of view v, with the aux ray branch when `withRays`. */
+export function decodeView(be: Backend, w: Weights, encoded: Encoded, v: number, geo: DptGeometry, withRays = false): DecodedView {
   const np = encoded.ph * encoded.pw;
   const stageTokens = encoded.features.map((f) => be.gatherRows([{ tensor: f, start: v * np, count: np }]));
   const pyramid = dptPyramid(be, w, 'head.', stageTokens, geo);
   for (const t of stageTokens) be.release(t);
   const fused = dptFuse(be, w, 'head.scratch.', '', pyramid, (name, t) => geo.trace?.('head.' + name, t));
+  const rayLogits = withRays ? auxRayLogits(be, w, pyramid, geo) : undefined;
   releasePyramid(be, pyramid);
-  const g = dptUpsample(be, w, 'head.', fused, geo);
+  const features = dptUpsample(be, w, 'head.', fused, geo);
   be.release(fused);
-  return g;
+  return { features, rayLogits };
 }
 
 export function releaseEncoded(be: Backend, encoded: Encoded): void {

@@ -31,6 +31,11 @@ export interface LoadOptions {
 export interface PredictOptions {
   /** Longest side (DA3) / shortest side (DA2) to process at; default: the GGUF's `img.resize_target`. */
   resolution?: number;
+  /**
+   * Cameras from the aux ray map (RANSAC homography + QL, seeded) instead of the camera decoder;
+   * needs an aux-bearing GGUF. The prediction then also carries the ray map.
+   */
+  rayPose?: boolean;
 }
 
 export interface DepthModel {
@@ -73,10 +78,12 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   }
   const be = await createBackend(options);
   const ownsBackend = typeof options.backend !== 'object';
-  const weights = await loadWeights(file, source, be, (name) => !name.startsWith('gs.') && !name.includes('_aux'));
+  const weights = await loadWeights(file, source, be, (name) => !name.startsWith('gs.'));
   const cache = new GeometryCache(be, config.vit, await be.download(weights.get('vit.pos_embed', 2)), await be.download(weights.get('vit.cls_token', 1)));
   const anyView = config.family === 'da3';
-  const forward = (input: NetworkInput) => anyView ? runDa3(be, config, weights, cache, input) : runMonocular(be, config, weights, cache, input);
+  const forward = (input: NetworkInput, rays = false) => anyView
+    ? runDa3(be, config, weights, cache, input, { rays })
+    : runMonocular(be, config, weights, cache, input);
   const pre = config.preprocess;
   const isDa2 = config.family === 'da2' || config.family === 'da2-metric';
   const model: DepthModel = {
@@ -101,13 +108,20 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
       }
       const data = new Float32Array(inputs.length * 3 * width * height);
       inputs.forEach((input, v) => data.set(input.tensor, v * 3 * width * height));
-      const out = await forward({ data, views: inputs.length, height, width });
+      if (options.rayPose && !config.hasAuxRays) {
+        throw new Error(`ray pose needs an aux-bearing GGUF (depth-anything.cpp converter --with-aux); ${config.checkpointName || 'this model'} has no aux ray head`);
+      }
+      const out = await forward({ data, views: inputs.length, height, width }, options.rayPose);
       return inputs.map((_, v) => {
         const prediction: DepthPrediction = { width, height, depth: out.depth[v] };
         if ('confidence' in out) {
+          const camera = options.rayPose ? out.rayCameras![v] : out.cameras[v];
           prediction.confidence = out.confidence[v];
-          prediction.extrinsics = out.cameras[v]?.extrinsics;
-          prediction.intrinsics = out.cameras[v]?.intrinsics;
+          prediction.extrinsics = camera?.extrinsics;
+          prediction.intrinsics = camera?.intrinsics;
+          if (options.rayPose) {
+            prediction.rays = { width: 8 * width / config.vit.patchSize, height: 8 * height / config.vit.patchSize, rays: out.rays![v], confidence: out.rayConfidence![v] };
+          }
         } else if (out.sky) {
           prediction.sky = out.sky[v];
         }

@@ -29,7 +29,7 @@ export async function runMonocular(be: Backend, cfg: ModelConfig, w: Weights, ca
   const isDa2 = cfg.family === 'da2' || cfg.family === 'da2-metric';
   const depth: Float32Array[] = [], sky: Float32Array[] = [];
   for (let v = 0; v < S; v++) {
-    const g = decodeView(be, w, encoded, v, geo);
+    const g = decodeView(be, w, encoded, v, geo).features;
     const logits = dptOutput(be, w, 'head.scratch.out2', g);
     trace?.('head.logits', logits);
     const z = await be.download(logits);

@@ -6,7 +6,7 @@ import { GGML_TYPE } from '../../gguf/types.ts';
 import { alignmentPadding, writeGgufHeader, type GgufTensorHeader } from '../../gguf/writer.ts';
 import { GGUF_DEFAULT_ALIGNMENT } from '../../gguf/reader.ts';
 import { synthesizeMetadata } from './metadata.ts';
-import { Random, tensorSeed } from './random.ts';
+import { Random, tensorSeed } from '../random.ts';
 import { checkSpec, type SynthSpec } from './spec.ts';
 import { planTensors, type PlannedTensor } from './tensor-plan.ts';
 import { fillWeights } from './weight-init.ts';

@@ -2,7 +2,7 @@
 // weights scaled by 1/√fan_in so activations keep their size through the network, LayerNorm
 // gains near 1, LayerScale in [0.1, 1], small biases — finite, non-degenerate outputs.
 
-import { Random } from './random.ts';
+import { Random } from '../random.ts';
 
 export type WeightInit =
   | { readonly kind: 'normal'; readonly std: number }
