@@ -12,6 +12,7 @@ export type ModelFamily =
   | 'da3-mono'
   | 'da3-metric'
   | 'da3-nested-metric'
+  | 'da3-nested'   // an any-view + metric pair, aligned to metres
   | 'da2'
   | 'da2-metric';
 
@@ -49,6 +50,8 @@ export interface DepthPrediction {
   intrinsics?: Float64Array;
   /** With `rayPose`: the predicted ray map at (8·W/14) × (8·H/14). */
   rays?: RayMap;
+  /** Nested models: the scale that took the any-view depth and translations to metres. */
+  metricScale?: number;
 }
 
 export interface RayMap {

@@ -19,6 +19,7 @@ const ROUTE_SUFFIX: Record<ModelFamily, string> = {
   'da3-mono': ' (mono+sky)',
   'da3-metric': ' (mono+sky)',
   'da3-nested-metric': ' (mono+sky)',
+  'da3-nested': ' (metric)',
   'da2': ' (da2)',
   'da2-metric': ' (da2)',
 };

@@ -6,7 +6,6 @@ import type { ByteSource } from '../../gguf/source.ts';
 import type { Backend } from '../backend/backend.ts';
 import { ReferenceBackend } from '../backend/reference/reference-backend.ts';
 import { createWasmBackend } from '../backend/wasm/index.ts';
-import { preprocessDa2, preprocessDa3 } from '../image/preprocess.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import { readModelConfig, type ModelConfig } from './config.ts';
 import { runDa3, type Da3Output } from './da3.ts';
@@ -14,6 +13,8 @@ import type { NetworkInput } from './encode-decode.ts';
 import { describeModel } from './describe.ts';
 import { GeometryCache } from './geometry-cache.ts';
 import { runMonocular, type MonocularOutput } from './monocular.ts';
+import { createNestedModel } from './nested.ts';
+import { preprocessViews } from './preprocess-views.ts';
 import { loadWeights } from './weights-loader.ts';
 
 export const BACKEND_NAMES = ['wasm', 'reference'] as const;
@@ -26,6 +27,11 @@ export interface LoadOptions {
   threads?: number;
   /** A precompiled kernel module for the wasm backend, for runtimes that refuse to compile bytes. */
   wasmModule?: WebAssembly.Module;
+  /**
+   * DA3NESTED: the metric-branch GGUF to pair with this any-view GGUF. Predictions are then in
+   * metres (depth and camera translations scaled by the metric alignment).
+   */
+  metricModel?: ByteSource;
 }
 
 export interface PredictOptions {
@@ -51,15 +57,14 @@ export interface DepthModel {
    * frame, reference-view selection for ≥ 3 views). All views must preprocess to the same size.
    */
   predictViews(images: readonly RgbImage[], options?: PredictOptions): Promise<DepthPrediction[]>;
+  /** The network input for images: the family's preprocessing, views stacked. */
+  preprocess(images: readonly RgbImage[], resolution?: number): NetworkInput;
   /** Runs the network on an already normalized input [S, 3, H, W] (H, W multiples of the patch size). */
-  forward(input: NetworkInput): Promise<Da3Output | MonocularOutput>;
+  forward(input: NetworkInput, options?: { rays?: boolean }): Promise<Da3Output | MonocularOutput>;
   dispose(): void;
 }
 
-const SUPPORTED_FAMILIES = new Set(['da3', 'da3-mono', 'da3-metric', 'da2', 'da2-metric']);
-
-/** The decimal constant a float32 metadata value was written from (0.48500001 → 0.485): DA2 normalizes in float64. */
-const shortestDecimal = (v: number) => Number(Math.fround(v).toPrecision(7));
+const SUPPORTED_FAMILIES = new Set(['da3', 'da3-mono', 'da3-metric', 'da3-nested-metric', 'da2', 'da2-metric']);
 
 async function createBackend(options: LoadOptions): Promise<Backend> {
   const choice = options.backend ?? 'wasm';
@@ -70,6 +75,18 @@ async function createBackend(options: LoadOptions): Promise<Backend> {
 }
 
 export async function loadModel(source: ByteSource, options: LoadOptions = {}): Promise<DepthModel> {
+  if (options.metricModel) {
+    const { metricModel, ...rest } = options;
+    const be = await createBackend(rest);
+    const shared = { ...rest, backend: be };
+    try {
+      const nested = createNestedModel(await loadModel(source, shared), await loadModel(metricModel, shared));
+      return { ...nested, dispose: () => { nested.dispose(); if (typeof options.backend !== 'object') be.dispose(); } };
+    } catch (e) {
+      if (typeof options.backend !== 'object') be.dispose();
+      throw e;
+    }
+  }
   const file = await readGguf(source);
   const info = describeModel(file);
   const config = readModelConfig(file);
@@ -81,56 +98,47 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   const weights = await loadWeights(file, source, be, (name) => !name.startsWith('gs.'));
   const cache = new GeometryCache(be, config.vit, await be.download(weights.get('vit.pos_embed', 2)), await be.download(weights.get('vit.cls_token', 1)));
   const anyView = config.family === 'da3';
-  const forward = (input: NetworkInput, rays = false) => anyView
-    ? runDa3(be, config, weights, cache, input, { rays })
-    : runMonocular(be, config, weights, cache, input);
-  const pre = config.preprocess;
-  const isDa2 = config.family === 'da2' || config.family === 'da2-metric';
   const model: DepthModel = {
     info,
     config,
     backend: be.name,
     threads: 'threads' in be && typeof be.threads === 'number' ? be.threads : 1,
-    forward,
+    preprocess: (images, resolution) => preprocessViews(config, images, resolution),
+    forward: (input, { rays = false } = {}) => anyView
+      ? runDa3(be, config, weights, cache, input, { rays })
+      : runMonocular(be, config, weights, cache, input),
     async predict(image: RgbImage, options?: PredictOptions): Promise<DepthPrediction> {
       return (await model.predictViews([image], options))[0];
     },
     async predictViews(images: readonly RgbImage[], options: PredictOptions = {}): Promise<DepthPrediction[]> {
-      if (images.length === 0) throw new Error('predictViews: no images');
-      const target = options.resolution ?? pre.resizeTarget;
-      const inputs = images.map((image) => isDa2
-        ? preprocessDa2(image, { target, mean: pre.mean.map(shortestDecimal), std: pre.std.map(shortestDecimal), patch: config.vit.patchSize })
-        : preprocessDa3(image, { target, mode: pre.resizeMode, mean: pre.mean, std: pre.std, patch: config.vit.patchSize }));
-      const { width, height } = inputs[0];
-      const mismatch = inputs.findIndex((i) => i.width !== width || i.height !== height);
-      if (mismatch >= 0) {
-        throw new Error(`predictViews: view ${mismatch} preprocesses to ${inputs[mismatch].width}×${inputs[mismatch].height}, view 0 to ${width}×${height}; all views must have the same size`);
-      }
-      const data = new Float32Array(inputs.length * 3 * width * height);
-      inputs.forEach((input, v) => data.set(input.tensor, v * 3 * width * height));
       if (options.rayPose && !config.hasAuxRays) {
         throw new Error(`ray pose needs an aux-bearing GGUF (depth-anything.cpp converter --with-aux); ${config.checkpointName || 'this model'} has no aux ray head`);
       }
-      const out = await forward({ data, views: inputs.length, height, width }, options.rayPose);
-      return inputs.map((_, v) => {
-        const prediction: DepthPrediction = { width, height, depth: out.depth[v] };
-        if ('confidence' in out) {
-          const camera = options.rayPose ? out.rayCameras![v] : out.cameras[v];
-          prediction.confidence = out.confidence[v];
-          prediction.extrinsics = camera?.extrinsics;
-          prediction.intrinsics = camera?.intrinsics;
-          if (options.rayPose) {
-            prediction.rays = { width: 8 * width / config.vit.patchSize, height: 8 * height / config.vit.patchSize, rays: out.rays![v], confidence: out.rayConfidence![v] };
-          }
-        } else if (out.sky) {
-          prediction.sky = out.sky[v];
-        }
-        return prediction;
-      });
+      const input = model.preprocess(images, options.resolution);
+      const out = await model.forward(input, { rays: options.rayPose });
+      return images.map((_, v) => toPrediction(out, v, config.vit.patchSize, options.rayPose));
     },
     dispose() {
       if (ownsBackend) be.dispose();
     },
   };
   return model;
+}
+
+/** View v of a network output as the public prediction. */
+export function toPrediction(out: Da3Output | MonocularOutput, v: number, patch: number, rayPose = false): DepthPrediction {
+  const { width, height } = out;
+  const prediction: DepthPrediction = { width, height, depth: out.depth[v] };
+  if ('confidence' in out) {
+    const camera = rayPose ? out.rayCameras![v] : out.cameras[v];
+    prediction.confidence = out.confidence[v];
+    prediction.extrinsics = camera?.extrinsics;
+    prediction.intrinsics = camera?.intrinsics;
+    if (rayPose) {
+      prediction.rays = { width: 8 * width / patch, height: 8 * height / patch, rays: out.rays![v], confidence: out.rayConfidence![v] };
+    }
+  } else if (out.sky) {
+    prediction.sky = out.sky[v];
+  }
+  return prediction;
 }
