@@ -95,8 +95,14 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   }
   const be = await createBackend(options);
   const ownsBackend = typeof options.backend !== 'object';
-  const weights = await loadWeights(file, source, be, (name) => !name.startsWith('gs.'));
-  const cache = new GeometryCache(be, config.vit, await be.download(weights.get('vit.pos_embed', 2)), await be.download(weights.get('vit.cls_token', 1)));
+  let weights, cache;
+  try {
+    weights = await loadWeights(file, source, be, (name) => !name.startsWith('gs.'));
+    cache = new GeometryCache(be, config.vit, await be.download(weights.get('vit.pos_embed', 2)), await be.download(weights.get('vit.cls_token', 1)));
+  } catch (e) {
+    if (ownsBackend) be.dispose(); // a truncated or inconsistent file must not leak the workers
+    throw e;
+  }
   const anyView = config.family === 'da3';
   const model: DepthModel = {
     info,
