@@ -21,46 +21,74 @@ export function attentionScratchBytes(): i32 {
   return (QT * KB + 2 * QT) * 4;
 }
 
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
 /**
- * Normalises (LayerNorm over the d values at p, stride `step` bytes) when w != 0, then applies
- * rotate-half RoPE per half (pairs (j, j+d/4) inside each half) when cos != 0, then scales.
+ * On the d contiguous values at p: LayerNorm when w != 0, then rotate-half RoPE per half
+ * (pairs (j, j+d/4) inside each half) when cos != 0, then the scale. Four lanes at a time.
  */
 // @ts-ignore: decorator
-@inline function normRopeScale(p: usize, step: usize, d: i32, w: usize, b: usize, eps: f32, cos: usize, sin: usize, scale: f32): void {
+@inline function normRopeScale(p: usize, d: i32, w: usize, b: usize, eps: f32, cos: usize, sin: usize, scale: f32): void {
+  const d4 = d & ~3;
   if (w != 0) {
-    let sum: f32 = 0;
-    for (let j = 0; j < d; j++) sum += load<f32>(p + <usize>j * step);
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < d4; j += 4) acc = f32x4.add(acc, v128.load(p + <usize>j * 4));
+    let sum = hsum(acc);
+    for (let j = d4; j < d; j++) sum += load<f32>(p + <usize>j * 4);
     const mean = sum / <f32>d;
-    let sq: f32 = 0;
-    for (let j = 0; j < d; j++) {
-      const t = load<f32>(p + <usize>j * step) - mean;
+    const mv = f32x4.splat(mean);
+    acc = f32x4.splat(0);
+    for (let j = 0; j < d4; j += 4) {
+      const t = f32x4.sub(v128.load(p + <usize>j * 4), mv);
+      acc = f32x4.add(acc, f32x4.mul(t, t));
+    }
+    let sq = hsum(acc);
+    for (let j = d4; j < d; j++) {
+      const t = load<f32>(p + <usize>j * 4) - mean;
       sq += t * t;
     }
     const rstd: f32 = 1 / sqrt<f32>(sq / <f32>d + eps);
-    for (let j = 0; j < d; j++) {
-      const q = p + <usize>j * step;
-      store<f32>(q, (load<f32>(q) - mean) * rstd * load<f32>(w + <usize>j * 4) + load<f32>(b + <usize>j * 4));
+    const rv = f32x4.splat(rstd);
+    for (let j = 0; j < d4; j += 4) {
+      const o = <usize>j * 4;
+      const t = f32x4.mul(f32x4.sub(v128.load(p + o), mv), rv);
+      v128.store(p + o, f32x4.add(f32x4.mul(t, v128.load(w + o)), v128.load(b + o)));
+    }
+    for (let j = d4; j < d; j++) {
+      const o = <usize>j * 4;
+      store<f32>(p + o, (load<f32>(p + o) - mean) * rstd * load<f32>(w + o) + load<f32>(b + o));
     }
   }
   if (cos != 0) {
     const half = d >> 1;
     const quarter = d >> 2;
+    const q4 = quarter & ~3;
     for (let h = 0; h < d; h += half) {
-      for (let j = h; j < h + quarter; j++) {
-        const p1 = p + <usize>j * step;
-        const p2 = p + <usize>(j + quarter) * step;
-        const x1 = load<f32>(p1);
-        const x2 = load<f32>(p2);
-        store<f32>(p1, x1 * load<f32>(cos + <usize>j * 4) - x2 * load<f32>(sin + <usize>j * 4));
-        store<f32>(p2, x2 * load<f32>(cos + <usize>(j + quarter) * 4) + x1 * load<f32>(sin + <usize>(j + quarter) * 4));
+      for (let j = h; j < h + q4; j += 4) {
+        const o1 = <usize>j * 4;
+        const o2 = <usize>(j + quarter) * 4;
+        const x1 = v128.load(p + o1);
+        const x2 = v128.load(p + o2);
+        v128.store(p + o1, f32x4.sub(f32x4.mul(x1, v128.load(cos + o1)), f32x4.mul(x2, v128.load(sin + o1))));
+        v128.store(p + o2, f32x4.add(f32x4.mul(x2, v128.load(cos + o2)), f32x4.mul(x1, v128.load(sin + o2))));
+      }
+      for (let j = h + q4; j < h + quarter; j++) {
+        const o1 = <usize>j * 4;
+        const o2 = <usize>(j + quarter) * 4;
+        const x1 = load<f32>(p + o1);
+        const x2 = load<f32>(p + o2);
+        store<f32>(p + o1, x1 * load<f32>(cos + o1) - x2 * load<f32>(sin + o1));
+        store<f32>(p + o2, x2 * load<f32>(cos + o2) + x1 * load<f32>(sin + o2));
       }
     }
   }
   if (scale != 1) {
-    for (let j = 0; j < d; j++) {
-      const q = p + <usize>j * step;
-      store<f32>(q, load<f32>(q) * scale);
-    }
+    const sv = f32x4.splat(scale);
+    for (let j = 0; j < d4; j += 4) v128.store(p + <usize>j * 4, f32x4.mul(v128.load(p + <usize>j * 4), sv));
+    for (let j = d4; j < d; j++) store<f32>(p + <usize>j * 4, load<f32>(p + <usize>j * 4) * scale);
   }
 }
 
@@ -86,11 +114,13 @@ export function attentionPrepare(
       const bh = <usize>(seqIndex * heads + h);
       const q = qDst + ((bh * seq + s) * d) * 4;
       memory.copy(q, src, <usize>d * 4);
-      normRopeScale(q, 4, d, qw, qb, eps, cs, sn, scale);
-      const k = kDst + ((bh * kPanels + (s >> 3)) * d * 8 + (s & 7)) * 4;
-      for (let j = 0; j < d; j++) store<f32>(k + <usize>j * 32, load<f32>(src + (<usize>c + j) * 4));
-      normRopeScale(k, 32, d, kw, kb, eps, cs, sn, 1);
+      normRopeScale(q, d, qw, qb, eps, cs, sn, scale);
+      // k is normalised contiguously in v's slot, then spread into its panel column.
       const v = vDst + ((bh * seq + s) * dp) * 4;
+      memory.copy(v, src + <usize>c * 4, <usize>d * 4);
+      normRopeScale(v, d, kw, kb, eps, cs, sn, 1);
+      const k = kDst + ((bh * kPanels + (s >> 3)) * d * 8 + (s & 7)) * 4;
+      for (let j = 0; j < d; j++) store<f32>(k + <usize>j * 32, load<f32>(v + <usize>j * 4));
       memory.copy(v, src + <usize>c * 8, <usize>d * 4);
       memory.fill(v + <usize>d * 4, 0, <usize>(dp - d) * 4);
     }

@@ -15,20 +15,10 @@ import { summarizeTimings } from '../src/cli/timing-summary.ts';
 import { loadModel } from '../src/model/load.ts';
 import { fileSource } from '../src/node.ts';
 import { synthPreset } from '../src/synth/index.ts';
+import { syntheticInput } from './synthetic-input.ts';
 
 const WIDTH = 504;
 const HEIGHT = 336;
-
-/** Smooth color gradients with some texture, roughly the range of a normalized photo. */
-function syntheticInput(height: number, width: number) {
-  const data = new Float32Array(3 * height * width);
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) data[(c * height + y) * width + x] = Math.sin(0.03 * x + 2 * c) + Math.cos(0.05 * y - c) + 0.3 * Math.sin(0.7 * x * y / width);
-    }
-  }
-  return { data, views: 1, height, width };
-}
 
 const ms = (v: number) => v.toFixed(1);
 

@@ -86,6 +86,8 @@ const cases: OpCase[] = [
   { name: 'conv 3×3 p1 RCU (reluInput, relu)', inputs: { x: { shape: [16, 12, 18] }, w: { shape: [16, 16, 3, 3] }, b: { shape: [16] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1, reluInput: true, activation: 'relu' }), maxNmse: 1e-12 },
   { name: 'conv 3×3 p1 residual, no bias', inputs: { x: { shape: [6, 9, 10] }, w: { shape: [6, 6, 3, 3] }, r: { shape: [6, 9, 10] } }, run: (be, x) => be.conv2d(x.x!, x.w!, undefined, { pad: 1, residual: x.r }), maxNmse: 1e-12 },
   { name: 'conv 3×3 s2 p1 6→10 on 12×17', inputs: { x: { shape: [6, 12, 17] }, w: { shape: [10, 6, 3, 3] }, b: { shape: [10] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { stride: 2, pad: 1 }), maxNmse: 1e-12 },
+  { name: 'conv 3×3 p1 RCU 32→6 on 90×400 (3 row bands, the last short)', inputs: { x: { shape: [32, 90, 400] }, w: { shape: [6, 32, 3, 3], scale: 0.2 }, b: { shape: [6] }, r: { shape: [6, 90, 400] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1, reluInput: true, residual: x.r }), maxNmse: 1e-12 },
+  { name: 'conv 3×3 s2 p1 64→4 on 40×300 (2 row bands)', inputs: { x: { shape: [64, 40, 300] }, w: { shape: [4, 64, 3, 3], scale: 0.2 }, b: { shape: [4] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { stride: 2, pad: 1 }), maxNmse: 1e-12 },
   { name: 'conv 3×3 no pad', inputs: { x: { shape: [3, 7, 9] }, w: { shape: [5, 3, 3, 3] } }, run: (be, x) => be.conv2d(x.x!, x.w!, undefined), maxNmse: 1e-12 },
   { name: 'conv 1×1 16→7 on 9×10 +bias relu', inputs: { x: { shape: [16, 9, 10] }, w: { shape: [7, 16, 1, 1] }, b: { shape: [7] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { activation: 'relu' }), maxNmse: 1e-12 },
   { name: 'conv 1×1 reluInput (planes path)', inputs: { x: { shape: [5, 4, 6] }, w: { shape: [3, 5, 1, 1] } }, run: (be, x) => be.conv2d(x.x!, x.w!, undefined, { reluInput: true }), maxNmse: 1e-12 },
@@ -96,6 +98,7 @@ const cases: OpCase[] = [
   { name: 'resize 4×7×9 → 13×18', inputs: { x: { shape: [4, 7, 9] } }, run: (be, x) => be.resizeBilinear(x.x!, 13, 18), maxNmse: 1e-13 },
   { name: 'resize ×1.75 2×12×18 → 21×31', inputs: { x: { shape: [2, 12, 18] } }, run: (be, x) => be.resizeBilinear(x.x!, 21, 31), maxNmse: 1e-13 },
   { name: 'resize down 3×9×8 → 4×3', inputs: { x: { shape: [3, 9, 8] } }, run: (be, x) => be.resizeBilinear(x.x!, 4, 3), maxNmse: 1e-13 },
+  { name: 'resize + add 3×10×14 → 23×37', inputs: { x: { shape: [3, 10, 14] }, a: { shape: [3, 23, 37] } }, run: (be, x) => be.resizeBilinear(x.x!, 23, 37, { add: x.a }), maxNmse: 1e-13 },
   { name: 'resize same size', inputs: { x: { shape: [2, 5, 6] } }, run: (be, x) => be.resizeBilinear(x.x!, 5, 6), maxNmse: 0 },
 ];
 
@@ -194,6 +197,29 @@ describe('wasm backend tensors and errors', () => {
     be.release(w);
     be.release(x);
     expect(be.heapBytes).toBe(0);
+  });
+
+  it('packs weights in place: one copy on the heap, same results, plain use afterwards refused', async () => {
+    const x = be.upload(values(21, 1), [3, 7]);
+    const map = be.upload(values(4 * 5 * 6, 2), [4, 5, 6]);
+    for (const [kind, shape] of [['linear', [16, 7]], ['linear', [5, 7]], ['conv', [13, 4, 3, 3]]] as const) {
+      const data = values(shape.reduce((a, b) => a * b, 1), 3);
+      const run = (w: Tensor) => kind === 'linear' ? be.linear(x, w, undefined) : be.conv2d(map, w, undefined, { pad: 1 });
+      const plain = be.upload(data, shape);
+      const expected = await be.download(run(plain));
+      const used = be.heapBytes;
+      const weight = be.upload(data, shape, { weight: true });
+      const size = be.heapBytes - used;
+      const out = run(weight);
+      expect(await be.download(out)).toEqual(expected);
+      be.release(out);
+      expect(be.heapBytes - used).toBeLessThanOrEqual(shape[0] % 8 === 0 || kind === 'conv' ? size : 2 * size);
+      expect(() => be.download(weight)).toThrow(/packed for .*plain values are gone/);
+      expect(() => be.add(weight, weight)).toThrow(/plain values are gone/);
+      if (kind === 'linear') expect(() => be.conv2d(be.reshape(x, [7, 3, 1]), be.reshape(weight, [shape[0], 7, 1, 1]), undefined)).toThrow(/cannot also be used as conv/);
+      be.release(weight);
+      be.release(plain);
+    }
   });
 
   it('runs a caller-supplied precompiled module, threaded only when it imports shared memory', async () => {

@@ -46,6 +46,20 @@ export interface Conv2dOptions {
   residual?: Tensor;
 }
 
+export interface UploadOptions {
+  /**
+   * A model parameter, constant for the backend's lifetime. A backend may then convert it in place
+   * into the layout its first consumer needs (e.g. a packed GEMM operand) and drop the plain
+   * values: afterwards the tensor serves only that use, and other uses throw.
+   */
+  weight?: boolean;
+}
+
+export interface ResizeOptions {
+  /** Added to the resized map (same shape as the output): out = resize(x) + add. */
+  add?: Tensor;
+}
+
 export interface RowRange {
   tensor: Tensor;
   start: number;
@@ -55,7 +69,7 @@ export interface RowRange {
 export interface Backend {
   readonly name: string;
 
-  upload(data: Float32Array, shape: readonly number[]): Tensor;
+  upload(data: Float32Array, shape: readonly number[], opts?: UploadOptions): Tensor;
   download(t: Tensor): Promise<Float32Array>;
   /** Frees the tensor's storage; the handle must not be used afterwards. */
   release(t: Tensor): void;
@@ -91,5 +105,5 @@ export interface Backend {
   /** Non-overlapping transposed convolution (kernel = stride), [Cin, H, W] → [Cout, H·k, W·k]. */
   convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor;
   /** Bilinear resize with align_corners = True, [C, H, W] → [C, outH, outW]. */
-  resizeBilinear(x: Tensor, outH: number, outW: number): Tensor;
+  resizeBilinear(x: Tensor, outH: number, outW: number, opts?: ResizeOptions): Tensor;
 }

@@ -122,9 +122,9 @@ export function releasePyramid(be: Backend, pyramid: DptPyramid): void {
 export function dptUpsample(be: Backend, w: Weights, prefix: string, fused: Tensor, geo: DptGeometry): Tensor {
   const f = be.conv2d(fused, w.get(prefix + 'scratch.out1.weight', 4), w.get(prefix + 'scratch.out1.bias', 1), { pad: 1 });
   geo.trace?.(prefix + 'out_conv1', f);
-  const g = be.resizeBilinear(f, geo.height, geo.width);
+  const uv = geo.uv?.(f.shape[0], geo.width, geo.height);
+  const out = be.resizeBilinear(f, geo.height, geo.width, { add: uv });
   be.release(f);
-  const out = addUv(be, g, geo);
   geo.trace?.(prefix + 'out_conv2_in', out);
   return out;
 }

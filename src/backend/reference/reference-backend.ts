@@ -3,7 +3,7 @@
 // accumulated in float64 and rounded to float32 once per output element.
 
 import type {
-  Activation, AttentionOptions, Backend, Conv2dOptions, LinearOptions, RowRange, Tensor,
+  Activation, AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor,
 } from '../backend.ts';
 import { gelu } from './erf.ts';
 
@@ -54,6 +54,7 @@ function layerNormRow(src: Float32Array, off: number, n: number, w: Float32Array
 export class ReferenceBackend implements Backend {
   readonly name = 'reference';
 
+  /** Weights stay plain arrays here: nothing to convert, so every use remains valid. */
   upload(data: Float32Array, shape: readonly number[]): Tensor {
     return new RefTensor(data.slice(), shape);
   }
@@ -274,7 +275,7 @@ export class ReferenceBackend implements Backend {
     return new RefTensor(out, [co, ho, wo]);
   }
 
-  resizeBilinear(x: Tensor, outH: number, outW: number): Tensor {
+  resizeBilinear(x: Tensor, outH: number, outW: number, opts: ResizeOptions = {}): Tensor {
     const [c, h, w] = dims3(x, 'resizeBilinear input');
     const X = ref(x).data;
     const ys = alignCornersTaps(h, outH), xs = alignCornersTaps(w, outW);
@@ -291,7 +292,8 @@ export class ReferenceBackend implements Backend {
         }
       }
     }
-    return new RefTensor(out, [c, outH, outW]);
+    const resized = new RefTensor(out, [c, outH, outW]);
+    return opts.add ? this.add(resized, opts.add) : resized;
   }
 }
 

@@ -1,4 +1,4 @@
-// The allocator for tensors and scratch buffers inside the wasm memory. First-fit over a sorted
+// The allocator for tensors and scratch buffers inside the wasm memory. Best-fit over a sorted
 // free list, neighbours coalesced on free; the memory grows when nothing fits. The first page
 // is reserved for the kernels' scheduling words and the thread pool's control block.
 
@@ -33,7 +33,7 @@ export class Heap {
   alloc(bytes: number): number {
     if (!Number.isSafeInteger(bytes) || bytes < 0) throw new Error(`wasm heap: invalid allocation size ${bytes}`);
     const size = Math.ceil((bytes + SLACK) / ALIGN) * ALIGN;
-    const index = this.#free.findIndex((block) => block.size >= size);
+    const index = this.#bestFit(size);
     let start: number;
     if (index >= 0) {
       const block = this.#free[index]!;
@@ -48,6 +48,16 @@ export class Heap {
     }
     this.#sizes.set(start, size);
     return start;
+  }
+
+  /** The smallest free block that holds `size` bytes (−1 if none): keeps large holes whole. */
+  #bestFit(size: number): number {
+    let best = -1;
+    for (let i = 0; i < this.#free.length; i++) {
+      const block = this.#free[i]!;
+      if (block.size >= size && (best < 0 || block.size < this.#free[best]!.size)) best = i;
+    }
+    return best;
   }
 
   free(ptr: number): void {

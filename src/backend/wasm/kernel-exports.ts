@@ -11,9 +11,10 @@ export interface KernelExports {
   packConv(src: number, rows: number, cin: number, taps: number,
     rowStride: number, ciStride: number, tapStride: number, dst: number): void;
   convPlanes(x: number, c: number, h: number, w: number, pad: number, stride: number, relu: number,
-    dst: number, hq: number, wq: number): void;
+    dst: number, q0: number, hq: number, wq: number): void;
   conv(planes: number, taps: number, tapCount: number, cin: number, ciStride: number, rowStride: number,
-    w: number, cout: number, bias: number, act: number, residual: number, out: number, ho: number, wo: number): void;
+    w: number, cout: number, bias: number, act: number, residual: number, out: number, ho: number, wo: number,
+    y0: number, y1: number): void;
   convTransposeScatter(tmp: number, cout: number, k: number, h: number, w: number, bias: number, out: number): void;
   attentionScratchBytes(): number;
   attentionPrepare(qkv: number, rows: number, c: number, heads: number, seq: number,
@@ -27,7 +28,7 @@ export interface KernelExports {
   relu(x: number, out: number, n: number): void;
   swiglu(x: number, m: number, h: number, out: number): void;
   transpose(x: number, m: number, n: number, out: number): void;
-  resizeBilinear(x: number, c: number, h: number, w: number, oh: number, ow: number, out: number): void;
+  resizeBilinear(x: number, c: number, h: number, w: number, oh: number, ow: number, add: number, out: number): void;
 }
 
 /** Kernels that split their work into tasks (everything but the size queries and beginJob). */

@@ -1,9 +1,10 @@
 // The WebAssembly SIMD backend: tensors live in one (shared) wasm memory, ops run the
 // AssemblyScript kernels (asm/) on a pool of threads. Weights are packed for the GEMM and
-// convolution micro-kernels the first time they are used as such, and the packed copy is kept
-// with the tensor until it is released.
+// convolution micro-kernels the first time they are used as such. The packed form of a weight
+// (uploaded with `weight: true`) replaces its plain values in place, so model weights occupy the
+// heap once; the packed form of any other tensor is an extra copy kept until it is released.
 import type {
-  AttentionOptions, Backend, Conv2dOptions, LinearOptions, RowRange, Tensor,
+  AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor, UploadOptions,
 } from '../backend.ts';
 import { ACTIVATION_CODES, type KernelExports } from './kernel-exports.ts';
 import { kernelBytes, pickBuild, relaxedSimdSupported } from './kernel-module.ts';
@@ -35,18 +36,28 @@ export interface WasmBackend extends Backend {
 }
 
 const DEFAULT_QK_NORM_EPS = 1e-5;
+/** Scratch budget of one band of convolution input planes (a few output rows, all channels). */
+const PLANE_BAND_BYTES = 2 << 20;
+/** A 1×1 conv copies a large input into bands only for this many outputs reusing each copy. */
+const PLANES_MIN_COUT = 16;
 
 /** A block of the wasm heap; reshape views share it. Releasing any handle frees it. */
 class Storage {
-  readonly ptr: number;
+  /** The block; for a weight packed in place, the block now holding the packed form. */
+  ptr: number;
   readonly size: number;
+  /** A model weight: its first packing replaces the plain values. */
+  readonly weight: boolean;
   /** Packed forms of this data when used as a weight, by packing kind and shape. */
   readonly packed = new Map<string, number>();
+  /** The packing that replaced the plain values (weights only). */
+  packedInPlace: string | undefined;
   freed = false;
 
-  constructor(ptr: number, size: number) {
+  constructor(ptr: number, size: number, weight: boolean) {
     this.ptr = ptr;
     this.size = size;
+    this.weight = weight;
   }
 }
 
@@ -136,24 +147,34 @@ class WasmBackendImpl implements WasmBackend {
     return new Float32Array(this.#memory.buffer, ptr, length);
   }
 
+  /** A tensor whose plain values are read. */
   #tensor(t: Tensor, what: string): WasmTensor {
+    const w = this.#weight(t, what);
+    if (w.storage.packedInPlace !== undefined) {
+      throw new Error(`wasm backend: ${what} is a weight packed for ${w.storage.packedInPlace}; its plain values are gone`);
+    }
+    return w;
+  }
+
+  /** A tensor used as a packed operand (a weight may hold only its packed form). */
+  #weight(t: Tensor, what: string): WasmTensor {
     if (!(t instanceof WasmTensor)) throw new Error(`wasm backend: ${what} is not a tensor of this backend`);
     if (t.storage.freed) throw new Error(`wasm backend: ${what} was released`);
     return t;
   }
 
-  #new(shape: readonly number[]): WasmTensor {
+  #new(shape: readonly number[], weight = false): WasmTensor {
     checkShape(shape);
     const size = product(shape);
-    return new WasmTensor([...shape], new Storage(this.#heap.alloc(size * 4), size));
+    return new WasmTensor([...shape], new Storage(this.#heap.alloc(size * 4), size, weight));
   }
 
-  upload(data: Float32Array, shape: readonly number[]): Tensor {
+  upload(data: Float32Array, shape: readonly number[], opts: UploadOptions = {}): Tensor {
     checkShape(shape);
     if (product(shape) !== data.length) {
       throw new Error(`wasm backend: upload of ${data.length} values into shape [${shape.join(', ')}]`);
     }
-    const t = this.#new(shape);
+    const t = this.#new(shape, opts.weight === true);
     this.#view(t.ptr, t.size).set(data);
     return t;
   }
@@ -169,12 +190,12 @@ class WasmBackendImpl implements WasmBackend {
     if (storage.freed) return;
     storage.freed = true;
     this.#heap.free(storage.ptr);
-    for (const ptr of storage.packed.values()) this.#heap.free(ptr);
+    for (const ptr of storage.packed.values()) if (ptr !== storage.ptr) this.#heap.free(ptr);
     storage.packed.clear();
   }
 
   reshape(t: Tensor, shape: readonly number[]): Tensor {
-    const w = this.#tensor(t, 'reshape input');
+    const w = this.#weight(t, 'reshape input');
     checkShape(shape);
     if (product(shape) !== w.size) throw new Error(`wasm backend: cannot reshape [${w.shape.join(', ')}] to [${shape.join(', ')}]`);
     return new WasmTensor([...shape], w.storage);
@@ -199,20 +220,47 @@ class WasmBackendImpl implements WasmBackend {
 
   // ---- dense ----
 
-  #packedLinear(w: WasmTensor, n: number, k: number): number {
-    const key = `linear ${n}x${k}`;
-    let ptr = w.storage.packed.get(key);
-    if (ptr === undefined) {
-      ptr = this.#heap.alloc(this.#k.packedLinearBytes(n, k));
-      this.#pool.run('packLinear', [w.ptr, n, k, ptr]);
-      w.storage.packed.set(key, ptr);
+  /**
+   * The packed form `key` of w (`bytes` long), made by `pack(src, dst)` on first use. A weight's
+   * first packing replaces its plain values: in place through a scratch copy when the sizes
+   * match (no heap growth, no hole), else in a new block.
+   */
+  #packed(w: WasmTensor, key: string, bytes: number, pack: (src: number, dst: number) => void): number {
+    const storage = w.storage;
+    const known = storage.packed.get(key);
+    if (known !== undefined) return known;
+    if (storage.packedInPlace !== undefined) {
+      throw new Error(`wasm backend: weight packed for ${storage.packedInPlace} cannot also be used as ${key}`);
     }
+    let ptr: number;
+    if (!storage.weight) {
+      ptr = this.#heap.alloc(bytes);
+      pack(storage.ptr, ptr);
+    } else if (bytes === storage.size * 4) {
+      ptr = storage.ptr;
+      this.#withScratch([bytes], (copy) => {
+        new Uint8Array(this.#memory.buffer).copyWithin(copy!, ptr, ptr + bytes);
+        pack(copy!, ptr);
+      });
+    } else {
+      ptr = this.#heap.alloc(bytes);
+      pack(storage.ptr, ptr);
+      this.#heap.free(storage.ptr);
+      storage.ptr = ptr;
+    }
+    if (storage.weight) storage.packedInPlace = key;
+    storage.packed.set(key, ptr);
     return ptr;
+  }
+
+  #packedLinear(w: WasmTensor, n: number, k: number): number {
+    return this.#packed(w, `linear ${n}x${k}`, this.#k.packedLinearBytes(n, k),
+      (src, dst) => this.#pool.run('packLinear', [src, n, k, dst]));
   }
 
   linear(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts: LinearOptions = {}): Tensor {
     const xs = this.#tensor(x, 'linear input');
-    const ws = this.#tensor(weight, 'linear weight');
+    const ws = this.#weight(weight, 'linear weight');
     if (ws.shape.length !== 2) throw new Error(`wasm backend: linear weight must be [out, in], got [${ws.shape.join(', ')}]`);
     const [n, k] = ws.shape as [number, number];
     if (xs.shape.length < 1 || xs.shape[xs.shape.length - 1] !== k) {
@@ -360,19 +408,13 @@ class WasmBackendImpl implements WasmBackend {
   // ---- convolutions and resampling ----
 
   #packedConv(w: WasmTensor, kind: string, rows: number, cin: number, taps: number, strides: [number, number, number]): number {
-    const key = `${kind} ${w.shape.join('x')}`;
-    let ptr = w.storage.packed.get(key);
-    if (ptr === undefined) {
-      ptr = this.#heap.alloc(this.#k.packedConvBytes(rows, cin, taps));
-      this.#pool.run('packConv', [w.ptr, rows, cin, taps, ...strides, ptr]);
-      w.storage.packed.set(key, ptr);
-    }
-    return ptr;
+    return this.#packed(w, `${kind} ${w.shape.join('x')}`, this.#k.packedConvBytes(rows, cin, taps),
+      (src, dst) => this.#pool.run('packConv', [src, rows, cin, taps, ...strides, dst]));
   }
 
   conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
     const xs = this.#tensor(x, 'conv2d input');
-    const ws = this.#tensor(weight, 'conv2d weight');
+    const ws = this.#weight(weight, 'conv2d weight');
     const stride = opts.stride ?? 1;
     const pad = opts.pad ?? 0;
     if (xs.shape.length !== 3 || ws.shape.length !== 4 || ws.shape[1] !== xs.shape[0]) {
@@ -393,17 +435,22 @@ class WasmBackendImpl implements WasmBackend {
       this.#optional(bias, 'conv2d bias', cout), ACTIVATION_CODES[opts.activation ?? 'none'],
       this.#optional(opts.residual, 'conv2d residual', cout * ho * wo),
     ];
-    if (taps === 1 && stride === 1 && pad === 0 && !opts.reluInput) {
-      // A 1×1 conv is a GEMM over the flat pixel axis, read straight from the input.
+    const direct = cin * h * w * 4 <= PLANE_BAND_BYTES || cout < PLANES_MIN_COUT;
+    if (taps === 1 && stride === 1 && pad === 0 && !opts.reluInput && direct) {
+      // A 1×1 conv is a GEMM over the flat pixel axis, read straight from the input while it
+      // fits in cache; larger inputs take the banded planes below (channels close together).
       this.#withScratch([4], (table) => {
         this.#view(table!, 1)[0] = 0;
-        this.#pool.run('conv', [xs.ptr, table!, 1, cin, h * w * 4, 0, packed, cout, ...epilogue, out.ptr, 1, h * w]);
+        this.#pool.run('conv', [xs.ptr, table!, 1, cin, h * w * 4, 0, packed, cout, ...epilogue, out.ptr, 1, h * w, 0, 1]);
       });
       return out;
     }
-    const hq = Math.max(Math.ceil((h + 2 * pad) / stride), ho + Math.floor((kh - 1) / stride));
+    // The planes are written and convolved one band of output rows at a time: the band's planes
+    // stay in cache for the convolution and the scratch stays small at any resolution.
+    const extraRows = Math.floor((kh - 1) / stride);
     const wq = Math.max(Math.ceil((w + 2 * pad) / stride), wo + Math.floor((kw - 1) / stride));
-    const planeBytes = hq * wq * 4;
+    const band = Math.max(1, Math.min(ho, Math.floor(PLANE_BAND_BYTES / (stride * stride * cin * wq * 4)) - extraRows));
+    const planeBytes = (band + extraRows) * wq * 4;
     this.#withScratch([stride * stride * cin * planeBytes, taps * 4], (planes, table) => {
       const offsets = new Int32Array(this.#memory.buffer, table!, taps);
       for (let ky = 0; ky < kh; ky++) {
@@ -412,15 +459,18 @@ class WasmBackendImpl implements WasmBackend {
           offsets[ky * kw + kx] = phase * cin * planeBytes + Math.floor(ky / stride) * wq * 4 + Math.floor(kx / stride) * 4;
         }
       }
-      this.#pool.run('convPlanes', [xs.ptr, cin, h, w, pad, stride, opts.reluInput ? 1 : 0, planes!, hq, wq]);
-      this.#pool.run('conv', [planes!, table!, taps, cin, planeBytes, wq * 4, packed, cout, ...epilogue, out.ptr, ho, wo]);
+      for (let y0 = 0; y0 < ho; y0 += band) {
+        const y1 = Math.min(ho, y0 + band);
+        this.#pool.run('convPlanes', [xs.ptr, cin, h, w, pad, stride, opts.reluInput ? 1 : 0, planes!, y0, band + extraRows, wq]);
+        this.#pool.run('conv', [planes!, table!, taps, cin, planeBytes, wq * 4, packed, cout, ...epilogue, out.ptr, ho, wo, y0, y1]);
+      }
     });
     return out;
   }
 
   convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor {
     const xs = this.#tensor(x, 'convTranspose2d input');
-    const ws = this.#tensor(weight, 'convTranspose2d weight');
+    const ws = this.#weight(weight, 'convTranspose2d weight');
     if (xs.shape.length !== 3 || ws.shape.length !== 4 || ws.shape[0] !== xs.shape[0] || ws.shape[2] !== ws.shape[3]) {
       throw new Error(`wasm backend: convTranspose2d of input [${xs.shape.join(', ')}] with weight [${ws.shape.join(', ')}]`);
     }
@@ -432,13 +482,13 @@ class WasmBackendImpl implements WasmBackend {
     const out = this.#new([cout, h * k, w * k]);
     this.#withScratch([rows * h * w * 4, 4], (products, table) => {
       this.#view(table!, 1)[0] = 0;
-      this.#pool.run('conv', [xs.ptr, table!, 1, cin, h * w * 4, 0, packed, rows, 0, 0, 0, products!, 1, h * w]);
+      this.#pool.run('conv', [xs.ptr, table!, 1, cin, h * w * 4, 0, packed, rows, 0, 0, 0, products!, 1, h * w, 0, 1]);
       this.#pool.run('convTransposeScatter', [products!, cout, k, h, w, this.#optional(bias, 'convTranspose2d bias', cout), out.ptr]);
     });
     return out;
   }
 
-  resizeBilinear(x: Tensor, outH: number, outW: number): Tensor {
+  resizeBilinear(x: Tensor, outH: number, outW: number, opts: ResizeOptions = {}): Tensor {
     const xs = this.#tensor(x, 'resizeBilinear input');
     if (xs.shape.length !== 3) throw new Error(`wasm backend: resizeBilinear needs [C, H, W], got [${xs.shape.join(', ')}]`);
     if (!Number.isInteger(outH) || !Number.isInteger(outW) || outH < 1 || outW < 1) {
@@ -446,7 +496,7 @@ class WasmBackendImpl implements WasmBackend {
     }
     const [c, h, w] = xs.shape as [number, number, number];
     const out = this.#new([c, outH, outW]);
-    this.#pool.run('resizeBilinear', [xs.ptr, c, h, w, outH, outW, out.ptr]);
+    this.#pool.run('resizeBilinear', [xs.ptr, c, h, w, outH, outW, this.#optional(opts.add, 'resizeBilinear add', c * outH * outW), out.ptr]);
     return out;
   }
 }
