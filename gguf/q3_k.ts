@@ -2,7 +2,8 @@
 // 64 bytes of 2-bit quants, 12 bytes of sixteen 6-bit scales, f16 d.
 // x = (d * (scale - 32)) * (q - (hmask bit ? 0 : 4)).
 
-import { halfValues } from './f16.ts';
+import { floatToHalf, halfValues } from './f16.ts';
+import { makeQ3Quants, nearestInt } from './kquant-search.ts';
 
 export const Q3_K_BLOCK = 256;
 export const Q3_K_BYTES = 110;
@@ -41,6 +42,64 @@ export function dequantizeQ3_K(src: Uint8Array, out: Float32Array): void {
         }
         m <<= 1;
       }
+    }
+  }
+}
+
+/** quantize_row_q3_K_ref: per 16 values a make_q3_quants(4, rmse) scale, 6-bit signed scales against the signed largest. */
+export function quantizeQ3_K(src: Float32Array, out: Uint8Array): void {
+  const f = Math.fround;
+  const half = halfValues();
+  const L = new Int8Array(Q3_K_BLOCK);
+  const scales = new Float32Array(16);
+  const nblocks = src.length / Q3_K_BLOCK;
+  for (let b = 0; b < nblocks; b++) {
+    const x = b * Q3_K_BLOCK;
+    const s = b * Q3_K_BYTES;
+    const sc = s + 96;
+    let maxScale = 0;
+    let amax = 0;
+    for (let j = 0; j < 16; j++) {
+      scales[j] = makeQ3Quants(16, 4, src, x + 16 * j, L, 16 * j);
+      if (Math.abs(scales[j]) > amax) {
+        amax = Math.abs(scales[j]);
+        maxScale = scales[j];
+      }
+    }
+    out.fill(0, sc, sc + 12);
+    let hd = 0;
+    if (maxScale) {
+      const iscale = f(-32 / maxScale);
+      for (let j = 0; j < 16; j++) {
+        // int8_t of nearest_int, clamped to [-32, 31], biased to 6 bits.
+        const l = Math.max(-32, Math.min(31, (nearestInt(f(iscale * scales[j])) << 24) >> 24)) + 32;
+        if (j < 8) out[sc + j] = l & 0xf;
+        else out[sc + j - 8] |= (l & 0xf) << 4;
+        out[sc + 8 + (j % 4)] |= (l >> 4) << (2 * (j >> 2));
+      }
+      hd = floatToHalf(f(1 / iscale));
+    }
+    out[s + 108] = hd & 0xff;
+    out[s + 109] = hd >> 8;
+    for (let j = 0; j < 16; j++) {
+      const low = j < 8 ? out[sc + j] & 0xf : out[sc + j - 8] >> 4;
+      const scale = (low | (((out[sc + 8 + (j % 4)] >> (2 * (j >> 2))) & 3) << 4)) - 32;
+      const d = f(half[hd] * scale);
+      if (!d) continue;
+      for (let i = 0; i < 16; i++) L[16 * j + i] = Math.max(-4, Math.min(3, nearestInt(f(src[x + 16 * j + i] / d)))) + 4;
+    }
+    // High bits: element j goes to hmask[j % 32], bit j / 32.
+    out.fill(0, s, s + 32);
+    for (let j = 0; j < Q3_K_BLOCK; j++) {
+      if (L[j] > 3) {
+        out[s + (j & 31)] |= 1 << (j >> 5);
+        L[j] -= 4;
+      }
+    }
+    for (let n = 0; n < 2; n++) {
+      const q = s + 32 + 32 * n;
+      const o = 128 * n;
+      for (let l = 0; l < 32; l++) out[q + l] = L[o + l] | (L[o + l + 32] << 2) | (L[o + l + 64] << 4) | (L[o + l + 96] << 6);
     }
   }
 }

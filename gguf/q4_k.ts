@@ -3,7 +3,7 @@
 // (low nibbles, then high nibbles). x = (d * scale) * q - (dmin * min).
 
 import { halfValues } from './f16.ts';
-import { unpackScaleMinK4 } from './kquant-scales.ts';
+import { quantizeScaleMinSuperBlock, unpackScaleMinK4 } from './kquant-scales.ts';
 
 export const Q4_K_BLOCK = 256;
 export const Q4_K_BYTES = 144;
@@ -30,6 +30,20 @@ export function dequantizeQ4_K(src: Uint8Array, out: Float32Array): void {
       for (let l = 0; l < 32; l++) out[o + l] = d1 * (src[qs + l] & 0xf) - m1;
       for (let l = 0; l < 32; l++) out[o + 32 + l] = d2 * (src[qs + l] >> 4) - m2;
       o += 64;
+    }
+  }
+}
+
+/** quantize_row_q4_K_ref (no importance matrix); out holds 144 bytes per 256 values. */
+export function quantizeQ4_K(src: Float32Array, out: Uint8Array): void {
+  const L = new Uint8Array(Q4_K_BLOCK);
+  const nblocks = src.length / Q4_K_BLOCK;
+  for (let b = 0; b < nblocks; b++) {
+    const s = b * Q4_K_BYTES;
+    quantizeScaleMinSuperBlock(src, b * Q4_K_BLOCK, 15, -1, 20, out, s, L);
+    for (let c = 0; c < 4; c++) {
+      const q = s + 16 + 32 * c;
+      for (let l = 0; l < 32; l++) out[q + l] = L[64 * c + l] | (L[64 * c + l + 32] << 4);
     }
   }
 }

@@ -3,7 +3,7 @@
 // laid out as in Q4_K. x = (d * scale) * q - (dmin * min).
 
 import { halfValues } from './f16.ts';
-import { unpackScaleMinK4 } from './kquant-scales.ts';
+import { quantizeScaleMinSuperBlock, unpackScaleMinK4 } from './kquant-scales.ts';
 
 export const Q5_K_BLOCK = 256;
 export const Q5_K_BYTES = 176;
@@ -36,6 +36,28 @@ export function dequantizeQ5_K(src: Uint8Array, out: Float32Array): void {
         out[o + 32 + l] = d2 * ((src[qs + l] >> 4) + (src[qh + l] & highBit ? 16 : 0)) - m2;
       }
       o += 64;
+    }
+  }
+}
+
+/** quantize_row_q5_K_ref (no importance matrix); out holds 176 bytes per 256 values. */
+export function quantizeQ5_K(src: Float32Array, out: Uint8Array): void {
+  const L = new Uint8Array(Q5_K_BLOCK);
+  const nblocks = src.length / Q5_K_BLOCK;
+  for (let b = 0; b < nblocks; b++) {
+    const s = b * Q5_K_BYTES;
+    quantizeScaleMinSuperBlock(src, b * Q5_K_BLOCK, 31, -0.5, 15, out, s, L);
+    const qh = s + 16;
+    out.fill(0, qh, qh + 32);
+    for (let c = 0; c < 4; c++) {
+      const q = s + 48 + 32 * c;
+      for (let l = 0; l < 32; l++) {
+        const l1 = L[64 * c + l];
+        const l2 = L[64 * c + l + 32];
+        if (l1 > 15) out[qh + l] |= 1 << (2 * c);
+        if (l2 > 15) out[qh + l] |= 2 << (2 * c);
+        out[q + l] = (l1 & 0xf) | ((l2 & 0xf) << 4);
+      }
     }
   }
 }

@@ -52,6 +52,32 @@ export interface DepthPrediction {
   rays?: RayMap;
   /** Nested models: the scale that took the any-view depth and translations to metres. */
   metricScale?: number;
+  /** With `gaussians` (DA3-GIANT): the view's 3D Gaussians, one per pixel. */
+  gaussians?: Gaussians;
+}
+
+/**
+ * 3D Gaussians of one view (DA3-GIANT `infer_gs`) in the world frame of the predicted cameras
+ * (OpenCV axes), one per pixel of the processed image in row-major order.
+ */
+export interface Gaussians {
+  count: number;
+  /** [count·3] centres. */
+  means: Float32Array;
+  /** [count·3] standard deviations along the Gaussian's own axes (linear, not log). */
+  scales: Float32Array;
+  /**
+   * [count·4] unit quaternions exactly as the reference returns them: it names them wxyz (and its
+   * PLY writes them as rot_0..3) although its mat_to_quat produces them scalar-last, normalized so
+   * that the 4th component is ≥ 0.
+   */
+  rotations: Float32Array;
+  /** Spherical-harmonics degree (2: 9 coefficients per colour). */
+  shDegree: number;
+  /** [count·3·(shDegree+1)²] real SH coefficients in the world frame, colour-major per Gaussian. */
+  harmonics: Float32Array;
+  /** [count] in (0, 1). */
+  opacities: Float32Array;
 }
 
 export interface RayMap {

@@ -117,3 +117,36 @@ describe('depth failures leave no output file', () => {
     expectNoNewFiles();
   });
 });
+
+describe('3D export failures (--glb, --colmap, --colmap-txt) leave nothing behind', () => {
+  it('several inputs: the C++ message, before anything is read', () => {
+    const result = runCli(['depth', '--model', DA3, '--input', PHOTO, '--input', PHOTO, '--glb', out('x.glb')]);
+    expectOneError(result, /^error: --glb\/--colmap support a single --input only$/);
+    expect(result.stdout).toBe('');
+    expectNoNewFiles();
+  });
+
+  it('a model without camera pose: the C++ message, and no COLMAP directory', () => {
+    const result = runCli(['depth', '--model', DA2, '--input', PHOTO, '--colmap', out('sparse'), '--glb', out('x.glb')]);
+    expectOneError(result, /^error: depth\+pose failed \(does this model produce camera pose\?\)$/);
+    expectNoNewFiles();
+  });
+
+  it('--colmap and --colmap-txt together is a usage error', () => {
+    const result = runCli(['depth', '--model', DA3, '--input', PHOTO, '--colmap', out('a'), '--colmap-txt', out('b')]);
+    expectOneError(result, /^error: depth: give only one of --colmap and --colmap-txt$/);
+    expect(result.stdout).toMatch(/^usage:/);
+    expectNoNewFiles();
+  });
+
+  it('a COLMAP "directory" that is a file', () => {
+    expectOneError(runCli(['depth', '--model', DA3, '--input', PHOTO, '--colmap-txt', out('photo.jpg')]), /cannot write --colmap-txt output .*photo\.jpg: not a directory/);
+    expectNoNewFiles();
+  });
+
+  it('a failing check after the COLMAP directory was made removes it again', () => {
+    const args = ['depth', '--model', DA3, '--input', PHOTO, '--colmap', out('made/sparse'), '--glb', out('nowhere/x.glb')];
+    expectOneError(runCli(args), /cannot write --glb output .*nowhere\/x\.glb: no such file or directory/);
+    expectNoNewFiles();
+  });
+});

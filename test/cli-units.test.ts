@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFlags, positiveIntegerFlag, requiredFlag } from '../src/cli/args.ts';
-import { checkOutputs, writeOutputs } from '../src/cli/output-files.ts';
+import { parseDepthOptions } from '../src/cli/depth-options.ts';
+import { checkOutputs, prepareOutputDirectory, writeOutputs } from '../src/cli/output-files.ts';
 import { summarizeTimings } from '../src/cli/timing-summary.ts';
 import { UsageError } from '../src/cli/usage-error.ts';
 import { freshTempDir, listDir, removeTempDirs } from './cli-run.ts';
@@ -89,5 +90,42 @@ describe('output files', () => {
     expect(() => writeOutputs(failing)).toThrow(/cannot write --png output .*b\.png: no such file or directory/);
     expect(listDir(dir)).toEqual(['a.json', 'a.pfm']); // no b.pfm and no temporaries
     expect(existsSync(join(dir, 'b.pfm'))).toBe(false);
+  });
+});
+
+describe('3D export flags and directories', () => {
+  const base = ['--model', 'm.gguf', '--input', 'a.jpg'];
+
+  it('parses --glb, --colmap and --colmap-txt; rejects both COLMAP forms and several inputs', () => {
+    expect(parseDepthOptions([...base, '--glb', 'x.glb', '--colmap', 'sparse'])).toMatchObject({ glb: 'x.glb', colmap: { dir: 'sparse', format: 'bin' } });
+    expect(parseDepthOptions([...base, '--colmap-txt', 'sparse']).colmap).toEqual({ dir: 'sparse', format: 'txt' });
+    expect(parseDepthOptions(base)).toMatchObject({ glb: undefined, colmap: undefined });
+    expect(() => parseDepthOptions([...base, '--colmap', 'a', '--colmap-txt', 'b'])).toThrow(
+      new UsageError('depth: give only one of --colmap and --colmap-txt'),
+    );
+    expect(() => parseDepthOptions([...base, '--input', 'b.jpg', '--glb', 'x.glb'])).toThrow('--glb/--colmap support a single --input only');
+  });
+
+  it('creates a missing output directory with its parents, and undoes only what it created', () => {
+    const dir = freshTempDir();
+    const undo = prepareOutputDirectory('--colmap', join(dir, 'a', 'b'));
+    expect(listDir(join(dir, 'a'))).toEqual(['b']);
+    undo();
+    expect(listDir(dir)).toEqual([]);
+
+    mkdirSync(join(dir, 'kept'));
+    prepareOutputDirectory('--colmap', join(dir, 'kept'))();
+    expect(listDir(dir)).toEqual(['kept']); // existed before: left alone
+
+    const busy = prepareOutputDirectory('--colmap', join(dir, 'busy', 'inner'));
+    writeFileSync(join(dir, 'busy', 'other.txt'), 'x');
+    busy();
+    expect(listDir(join(dir, 'busy'))).toEqual(['other.txt']); // a directory in use stays
+
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => prepareOutputDirectory('--colmap', join(dir, 'file'))).toThrow(/cannot write --colmap output .*file: not a directory/);
+    expect(() => prepareOutputDirectory('--colmap-txt', join(dir, 'file', 'sub'))).toThrow(
+      /cannot create --colmap-txt directory .*sub: a parent path is not a directory/,
+    );
   });
 });

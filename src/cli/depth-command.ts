@@ -1,17 +1,19 @@
 // `depth-anything depth`: one image through one model, printed like depth-anything.cpp and
-// written as PFM / PNG / pose JSON.
+// written as PFM / PNG / pose JSON, and for one view of a pose model as GLB / COLMAP.
 import { encodeDepthPng } from '../export/depth-png.ts';
 import { finiteRange } from '../export/finite-range.ts';
 import { encodePfm } from '../export/pfm.ts';
 import { formatPoseJson } from '../export/pose-json.ts';
 import { formatFixed } from '../export/printf.ts';
-import type { DepthPrediction, ModelFamily, ModelInfo } from '../types.ts';
+import type { DepthModel } from '../model/load.ts';
+import type { DepthPrediction, ModelFamily, ModelInfo, RgbImage } from '../types.ts';
 import { runDepthBench } from './depth-bench.ts';
 import { parseDepthOptions, type DepthOptions } from './depth-options.ts';
 import { readImageFile } from './image-file.ts';
 import { loadDepthModel } from './depth-model.ts';
 import { describeModelFile, withModelFile } from './model-file.ts';
-import { checkOutputs, writeOutputs, type OutputFile } from './output-files.ts';
+import { checkExportSupport, colmapFlag, encodeExports, exportDepthLine, exportOutputs, exportRequested } from './depth-export.ts';
+import { checkOutputs, prepareOutputDirectory, writeOutputs, type OutputFile } from './output-files.ts';
 
 /** depth-anything.cpp tags the depth line with the route it took. */
 const ROUTE_SUFFIX: Record<ModelFamily, string> = {
@@ -97,6 +99,15 @@ function viewLine(i: number, prediction: DepthPrediction): string {
   return `view ${i}: depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}${focal}\n`;
 }
 
+/** The C++ export route (one view): a depth line with the focal lengths, then one line per 3D file and the pose JSON, once all files are in place. */
+function writeWithExports(options: DepthOptions, model: DepthModel, image: RgbImage, prediction: DepthPrediction): void {
+  process.stdout.write(exportDepthLine(prediction));
+  const pose = options.pose !== undefined ? requirePose(prediction) : undefined;
+  const exports = encodeExports(options, model, image, options.inputs[0]!, prediction);
+  writeOutputs([...encodeOutputs(options, prediction, pose), ...exports.files]);
+  process.stdout.write(exports.lines.join('') + (options.pose !== undefined ? `wrote ${options.pose}\n` : ''));
+}
+
 export async function runDepth(args: readonly string[]): Promise<void> {
   const options = parseDepthOptions(args);
   if (options.repeat !== undefined) return runDepthBench(options, options.repeat);
@@ -107,25 +118,36 @@ export async function runDepth(args: readonly string[]): Promise<void> {
     // Header-only checks first: a model that cannot do what was asked fails before its weights load.
     const info = await describeModelFile(options.model, source);
     const perView = images.length > 1 ? multiViewOptions(options, info) : [options];
-    checkOutputs(perView.flatMap(requestedOutputs), inputs);
-    checkPoseSupport(options, info);
-    const model = await loadDepthModel(options.model, source, options);
+    checkExportSupport(options, info);
+    const undoDirectory = options.colmap ? prepareOutputDirectory(colmapFlag(options.colmap), options.colmap.dir) : undefined;
     try {
-      const predictions = await model.predictViews(images);
-      const files = predictions.flatMap((prediction, i) => {
-        const viewOptions = perView[i]!;
-        const pose = viewOptions.pose !== undefined ? requirePose(prediction) : undefined;
-        if (images.length > 1) {
-          process.stdout.write(viewLine(i, prediction));
+      checkOutputs([...perView.flatMap(requestedOutputs), ...exportOutputs(options)], inputs);
+      checkPoseSupport(options, info);
+      const model = await loadDepthModel(options.model, source, options);
+      try {
+        const predictions = await model.predictViews(images);
+        if (exportRequested(options)) {
+          writeWithExports(options, model, images[0]!, predictions[0]!);
         } else {
-          if (pose) process.stdout.write(poseLine(pose.intrinsics));
-          process.stdout.write(depthLine(prediction, model.info.family));
+          const files = predictions.flatMap((prediction, i) => {
+            const viewOptions = perView[i]!;
+            const pose = viewOptions.pose !== undefined ? requirePose(prediction) : undefined;
+            if (images.length > 1) {
+              process.stdout.write(viewLine(i, prediction));
+            } else {
+              if (pose) process.stdout.write(poseLine(pose.intrinsics));
+              process.stdout.write(depthLine(prediction, model.info.family));
+            }
+            return encodeOutputs(viewOptions, prediction, pose);
+          });
+          writeOutputs(files);
         }
-        return encodeOutputs(viewOptions, prediction, pose);
-      });
-      writeOutputs(files);
-    } finally {
-      model.dispose();
+      } finally {
+        model.dispose();
+      }
+    } catch (e) {
+      undoDirectory?.();
+      throw e;
     }
   });
 }

@@ -1,6 +1,6 @@
 // Flags of `depth-anything depth`, checked and typed.
 import type { Colormap } from '../export/depth-png.ts';
-import { flagValue, flagValues, parseFlags, positiveIntegerFlag, requiredFlag, type FlagKind } from './args.ts';
+import { flagValue, flagValues, parseFlags, positiveIntegerFlag, requiredFlag, type FlagKind, type Flags } from './args.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface DepthOptions {
@@ -12,6 +12,10 @@ export interface DepthOptions {
   pfm?: string;
   png?: string;
   pose?: string;
+  /** glTF binary point cloud + camera frustum (single input, pose-capable model). */
+  glb?: string;
+  /** COLMAP sparse model directory, binary or text files (single input, pose-capable model). */
+  colmap?: { dir: string; format: 'bin' | 'txt' };
   colormap: Colormap;
   invert: boolean;
   backend?: string;
@@ -28,6 +32,9 @@ const DEPTH_FLAGS: Record<string, FlagKind> = {
   '--pfm': 'value',
   '--png': 'value',
   '--pose': 'value',
+  '--glb': 'value',
+  '--colmap': 'value',
+  '--colmap-txt': 'value',
   '--colormap': 'value',
   '--no-invert': 'switch',
   '--backend': 'value',
@@ -41,12 +48,25 @@ function parseColormap(text: string | undefined): Colormap {
   throw new UsageError(`--colormap must be gray or turbo, got "${text}"`);
 }
 
+function parseColmap(flags: Flags): DepthOptions['colmap'] {
+  const bin = flagValue(flags, '--colmap');
+  const txt = flagValue(flags, '--colmap-txt');
+  if (bin !== undefined && txt !== undefined) throw new UsageError('depth: give only one of --colmap and --colmap-txt');
+  if (bin !== undefined) return { dir: bin, format: 'bin' };
+  if (txt !== undefined) return { dir: txt, format: 'txt' };
+  return undefined;
+}
+
 export function parseDepthOptions(args: readonly string[]): DepthOptions {
   const flags = parseFlags(args, DEPTH_FLAGS);
   const inputs = flagValues(flags, '--input');
   if (inputs.length === 0) throw new UsageError('depth: --input is required');
   const repeat = positiveIntegerFlag(flags, '--repeat');
   if (repeat !== undefined && inputs.length > 1) throw new UsageError('depth: --repeat takes a single --input');
+  const glb = flagValue(flags, '--glb');
+  const colmap = parseColmap(flags);
+  // depth-anything.cpp's message; checked before any model or image is read.
+  if ((glb !== undefined || colmap !== undefined) && inputs.length > 1) throw new Error('--glb/--colmap support a single --input only');
   return {
     model: requiredFlag(flags, 'depth', '--model'),
     inputs,
@@ -54,6 +74,8 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
     pfm: flagValue(flags, '--pfm'),
     png: flagValue(flags, '--png'),
     pose: flagValue(flags, '--pose'),
+    glb,
+    colmap,
     colormap: parseColormap(flagValue(flags, '--colormap')),
     invert: !flags.has('--no-invert'),
     backend: flagValue(flags, '--backend'),

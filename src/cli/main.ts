@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./info-command.ts')).runInfo,
   depth: async () => (await import('./depth-command.ts')).runDepth,
   synth: async () => (await import('./synth-command.ts')).runSynth,
+  quantize: async () => (await import('./quantize-command.ts')).runQuantize,
+  convert: async () => (await import('./convert-command.ts')).runConvert,
 };
 
 const HELP = new Set(['help', '-h', '--help']);

@@ -1,7 +1,7 @@
 // Output files are all-or-nothing: every path is checked before the model runs, and each file
 // is written to a temporary name in its own directory, then renamed into place, so a failure
 // never leaves a partial or truncated output behind.
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeFsError } from './fs-error.ts';
@@ -64,6 +64,43 @@ export function checkOutputs(outputs: readonly OutputFile[], inputs: readonly Ou
     }
     probeWritable(output);
   }
+}
+
+/**
+ * Makes sure the output directory `dir` exists, creating it and any missing parents. Returns an
+ * undo that removes the directories it created (only while they are still empty), for a run that
+ * fails before its files are in place.
+ */
+export function prepareOutputDirectory(flag: string, dir: string): () => void {
+  let existing;
+  try {
+    existing = statSync(dir);
+  } catch {
+    existing = undefined;
+  }
+  if (existing) {
+    if (!existing.isDirectory()) throw new Error(`cannot write ${flag} output ${dir}: not a directory`);
+    return () => {};
+  }
+  let created: string | undefined;
+  try {
+    created = mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new Error(`cannot create ${flag} directory ${dir}: ${describeFsError(e)}`);
+  }
+  const first = resolve(created ?? dir);
+  return () => {
+    // From the innermost new directory up to the first one created; a directory that is no
+    // longer empty (someone else's files) stops the walk.
+    for (let d = resolve(dir); ; d = dirname(d)) {
+      try {
+        rmdirSync(d);
+      } catch {
+        return;
+      }
+      if (d === first || dirname(d) === d) return;
+    }
+  };
 }
 
 /** Stages every file under a temporary name and renames only once all are written, so a write error (disk full, …) leaves no output at all. */

@@ -4,6 +4,7 @@
 import type { Backend, Tensor } from '../backend/backend.ts';
 import { auxRayLogits } from '../nn/aux-rays.ts';
 import { dptFuse, dptPyramid, dptUpsample, releasePyramid, type DptGeometry } from '../nn/dpt.ts';
+import { gsHeadLogits } from '../nn/gs-head.ts';
 import type { Trace } from '../nn/trace.ts';
 import { runBackbone, type BackboneOutput } from '../nn/vit.ts';
 import type { Weights } from '../nn/weights.ts';
@@ -41,10 +42,15 @@ export interface DecodedView {
   rayLogits?: Tensor;
 }
 
+/** The four out-layer token matrices of view v, [ph·pw, 2C] each (the caller releases them). */
+function viewStageTokens(be: Backend, encoded: Encoded, v: number): Tensor[] {
+  const np = encoded.ph * encoded.pw;
+  return encoded.features.map((f) => be.gatherRows([{ tensor: f, start: v * np, count: np }]));
+}
+
 /** The DPT decoder (prefix `head.`) of view v, with the aux ray branch when `withRays`. */
 export function decodeView(be: Backend, w: Weights, encoded: Encoded, v: number, geo: DptGeometry, withRays = false): DecodedView {
-  const np = encoded.ph * encoded.pw;
-  const stageTokens = encoded.features.map((f) => be.gatherRows([{ tensor: f, start: v * np, count: np }]));
+  const stageTokens = viewStageTokens(be, encoded, v);
   const pyramid = dptPyramid(be, w, 'head.', stageTokens, geo);
   for (const t of stageTokens) be.release(t);
   const fused = dptFuse(be, w, 'head.scratch.', '', pyramid, (name, t) => geo.trace?.('head.' + name, t));
@@ -53,6 +59,17 @@ export function decodeView(be: Backend, w: Weights, encoded: Encoded, v: number,
   const features = dptUpsample(be, w, 'head.', fused, geo);
   be.release(fused);
   return { features, rayLogits };
+}
+
+/** The 3D-Gaussian head (prefix `gs.`) of view v: logits [38, H, W]. */
+export function decodeGaussianView(be: Backend, w: Weights, encoded: Encoded, input: NetworkInput, v: number, geo: DptGeometry): Tensor {
+  const plane = input.height * input.width;
+  const image = be.upload(input.data.slice(3 * plane * v, 3 * plane * (v + 1)), [3, input.height, input.width]);
+  const stageTokens = viewStageTokens(be, encoded, v);
+  const logits = gsHeadLogits(be, w, stageTokens, image, geo);
+  for (const t of stageTokens) be.release(t);
+  be.release(image);
+  return logits;
 }
 
 export function releaseEncoded(be: Backend, encoded: Encoded): void {

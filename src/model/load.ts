@@ -32,6 +32,8 @@ export interface LoadOptions {
    * metres (depth and camera translations scaled by the metric alignment).
    */
   metricModel?: ByteSource;
+  /** Also load the 3D-Gaussian head's `gs.*` weights (DA3-GIANT), needed by `predict({ gaussians })`; skipped by default (they are large). */
+  gaussians?: boolean;
 }
 
 export interface PredictOptions {
@@ -42,6 +44,8 @@ export interface PredictOptions {
    * needs an aux-bearing GGUF. The prediction then also carries the ray map.
    */
   rayPose?: boolean;
+  /** DA3-GIANT: also predict per-pixel 3D Gaussians (needs the model loaded with `gaussians: true`). */
+  gaussians?: boolean;
 }
 
 export interface DepthModel {
@@ -60,7 +64,7 @@ export interface DepthModel {
   /** The network input for images: the family's preprocessing, views stacked. */
   preprocess(images: readonly RgbImage[], resolution?: number): NetworkInput;
   /** Runs the network on an already normalized input [S, 3, H, W] (H, W multiples of the patch size). */
-  forward(input: NetworkInput, options?: { rays?: boolean }): Promise<Da3Output | MonocularOutput>;
+  forward(input: NetworkInput, options?: { rays?: boolean; gaussians?: boolean }): Promise<Da3Output | MonocularOutput>;
   dispose(): void;
 }
 
@@ -97,7 +101,7 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   const ownsBackend = typeof options.backend !== 'object';
   let weights, cache;
   try {
-    weights = await loadWeights(file, source, be, (name) => !name.startsWith('gs.'));
+    weights = await loadWeights(file, source, be, (name) => options.gaussians === true || !name.startsWith('gs.'));
     cache = new GeometryCache(be, config.vit, await be.download(weights.get('vit.pos_embed', 2)), await be.download(weights.get('vit.cls_token', 1)));
   } catch (e) {
     if (ownsBackend) be.dispose(); // a truncated or inconsistent file must not leak the workers
@@ -110,8 +114,8 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
     backend: be.name,
     threads: 'threads' in be && typeof be.threads === 'number' ? be.threads : 1,
     preprocess: (images, resolution) => preprocessViews(config, images, resolution),
-    forward: (input, { rays = false } = {}) => anyView
-      ? runDa3(be, config, weights, cache, input, { rays })
+    forward: (input, { rays = false, gaussians = false } = {}) => anyView
+      ? runDa3(be, config, weights, cache, input, { rays, gaussians })
       : runMonocular(be, config, weights, cache, input),
     async predict(image: RgbImage, options?: PredictOptions): Promise<DepthPrediction> {
       return (await model.predictViews([image], options))[0];
@@ -120,8 +124,9 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
       if (options.rayPose && !config.hasAuxRays) {
         throw new Error(`ray pose needs an aux-bearing GGUF (depth-anything.cpp converter --with-aux); ${config.checkpointName || 'this model'} has no aux ray head`);
       }
+      if (options.gaussians && !anyView) throw new Error(`3D Gaussians need DA3-GIANT's GS head; ${config.checkpointName || 'this model'} (${config.family}) has none`);
       const input = model.preprocess(images, options.resolution);
-      const out = await model.forward(input, { rays: options.rayPose });
+      const out = await model.forward(input, { rays: options.rayPose, gaussians: options.gaussians });
       return images.map((_, v) => toPrediction(out, v, config.vit.patchSize, options.rayPose));
     },
     dispose() {
@@ -143,6 +148,7 @@ export function toPrediction(out: Da3Output | MonocularOutput, v: number, patch:
     if (rayPose) {
       prediction.rays = { width: 8 * width / patch, height: 8 * height / patch, rays: out.rays![v], confidence: out.rayConfidence![v] };
     }
+    if (out.gaussians) prediction.gaussians = out.gaussians[v];
   } else if (out.sky) {
     prediction.sky = out.sky[v];
   }

@@ -20,7 +20,7 @@ export interface DptGeometry {
 }
 
 /** Adds the UV embedding when the head uses one; consumes x. */
-function addUv(be: Backend, x: Tensor, geo: DptGeometry): Tensor {
+export function addUv(be: Backend, x: Tensor, geo: DptGeometry): Tensor {
   if (!geo.uv) return x;
   const [c, h, w] = x.shape;
   const out = be.add(x, geo.uv(c, w, h));
