@@ -52,6 +52,8 @@ export interface DepthPrediction {
   rays?: RayMap;
   /** Nested models: the scale that took the any-view depth and translations to metres. */
   metricScale?: number;
+  /** The network-size RGB image the prediction was made from (DA3 families): point colours. */
+  image?: RgbImage;
   /** With `gaussians` (DA3-GIANT): the view's 3D Gaussians, one per pixel. */
   gaussians?: Gaussians;
 }

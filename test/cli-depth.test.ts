@@ -121,3 +121,71 @@ describe('depth-anything depth with several --input (multi-view)', () => {
     expect(listDir(viewDir)).toEqual([]);
   }, 120_000);
 });
+
+describe('depth-anything depth: pose sources, nested metric model, sky', () => {
+  const NESTED = repoPath('fixtures/models/da3nested/pack-da3nested-anyview-f32.gguf');
+  const NESTED_METRIC = repoPath('fixtures/models/da3nested/pack-da3nested-metric-f32.gguf');
+
+  it('--ray-pose --pose solves the camera from the ray map', () => {
+    const poseDir = freshTempDir();
+    const result = runCli(['depth', '--model', MODEL, '--input', INPUT, '--ray-pose', '--pose', join(poseDir, 'ray.json')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^pose \(ray\): fx=\d+\.\d{4} fy=\d+\.\d{4} cx=\d+\.\d{4} cy=\d+\.\d{4}\ndepth 504x336 /);
+    const pose = JSON.parse(readFileSync(join(poseDir, 'ray.json'), 'utf8')) as { extrinsics: number[][] };
+    expect(pose.extrinsics.flat().every(Number.isFinite)).toBe(true);
+  }, 120_000);
+
+  it('--ray-pose needs --pose and an aux model', () => {
+    expect(runCli(['depth', '--model', MODEL, '--input', INPUT, '--ray-pose']).stderr).toBe('error: --ray-pose requires --pose <out.json>\n');
+    // The nested any-view file was converted without --with-aux.
+    const noAux = runCli(['depth', '--model', NESTED, '--input', INPUT, '--ray-pose', '--pose', join(freshTempDir(), 'p.json')]);
+    expect(noAux.code).toBe(1);
+    expect(noAux.stderr).toBe('error: --ray-pose needs an aux-bearing GGUF (convert with --with-aux)\n');
+  }, 120_000);
+
+  it('--metric-model writes metric depth and scaled cameras matching the nested reference', () => {
+    const nestedDir = freshTempDir();
+    const pfm = join(nestedDir, 'm.pfm'), pose = join(nestedDir, 'm.json'), sky = join(nestedDir, 'sky.pfm');
+    const result = runCli(['depth', '--model', NESTED, '--metric-model', NESTED_METRIC, '--input', INPUT, '--pfm', pfm, '--pose', pose, '--sky', sky]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^metric depth 504x336 min=\d+\.\d{4} max=\d+\.\d{4} scale_factor=1\.1357\d\d$/m);
+    const nested = loadReference('refs/da3nested/desk.r504.safetensors');
+    expectDenseOutput('metric depth', decodePfm(new Uint8Array(readFileSync(pfm))).values, nested.f32('out.depth'));
+    const json = JSON.parse(readFileSync(pose, 'utf8')) as { extrinsics: number[][] };
+    expectMaxAbs('metric extrinsics', json.extrinsics.flat(), nested.f32('out.extrinsics'), 1e-5);
+    const skyMap = decodePfm(new Uint8Array(readFileSync(sky)));
+    expect([skyMap.width, skyMap.height]).toEqual([504, 336]);
+    expect(skyMap.values.every((v) => v >= 0)).toBe(true); // ReLU sky
+  }, 120_000);
+
+  it('--sky on a model without a sky head is an error before loading', () => {
+    const result = runCli(['depth', '--model', MODEL, '--input', INPUT, '--sky', join(freshTempDir(), 's.pfm')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: --sky: .* has no sky head/);
+  });
+});
+
+describe('depth-anything reconstruct', () => {
+  const GIANT = repoPath('fixtures/models/da3-giant/pack-da3-giant-aux-f32.gguf');
+  const SQUARE = repoPath('fixtures/photos/preprocessed/desk_sq680.r224.step2.png');
+
+  it('writes one Gaussian per pixel as depth-anything.cpp\'s PLY, plus the pose', () => {
+    const dir = freshTempDir();
+    const result = runCli(['reconstruct', '--model', GIANT, '--input', SQUARE, '--resolution', '224', '--ply', join(dir, 'g.ply'), '--pose', join(dir, 'g.json')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`reconstructed 50176 gaussians (224x224)\nwrote ${join(dir, 'g.ply')}\nwrote ${join(dir, 'g.json')}\n`);
+    const ply = readFileSync(join(dir, 'g.ply'));
+    const header = ply.subarray(0, ply.indexOf('end_header\n') + 11).toString();
+    expect(header).toContain('element vertex 50176\n');
+    expect(ply.length - header.length).toBe(50176 * 14 * 4);
+  }, 120_000);
+
+  it('refuses a model without a Gaussian head before loading it', () => {
+    const result = runCli(['reconstruct', '--model', MODEL, '--input', SQUARE, '--ply', join(freshTempDir(), 'g.ply')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: reconstruct: .* has no 3D-Gaussian head/);
+  });
+});

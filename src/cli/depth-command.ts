@@ -5,13 +5,12 @@ import { finiteRange } from '../export/finite-range.ts';
 import { encodePfm } from '../export/pfm.ts';
 import { formatPoseJson } from '../export/pose-json.ts';
 import { formatFixed } from '../export/printf.ts';
-import type { DepthModel } from '../model/load.ts';
 import type { DepthPrediction, ModelFamily, ModelInfo, RgbImage } from '../types.ts';
 import { runDepthBench } from './depth-bench.ts';
 import { parseDepthOptions, type DepthOptions } from './depth-options.ts';
 import { readImageFile } from './image-file.ts';
 import { loadDepthModel } from './depth-model.ts';
-import { describeModelFile, withModelFile } from './model-file.ts';
+import { describeModelFile, withModelFile, type ModelSource } from './model-file.ts';
 import { checkExportSupport, colmapFlag, encodeExports, exportDepthLine, exportOutputs, exportRequested } from './depth-export.ts';
 import { checkOutputs, prepareOutputDirectory, writeOutputs, type OutputFile } from './output-files.ts';
 
@@ -31,14 +30,22 @@ function requestedOutputs(options: DepthOptions): OutputFile[] {
   if (options.pfm !== undefined) outputs.push({ flag: '--pfm', path: options.pfm });
   if (options.png !== undefined) outputs.push({ flag: '--png', path: options.png });
   if (options.pose !== undefined) outputs.push({ flag: '--pose', path: options.pose });
+  if (options.sky !== undefined) outputs.push({ flag: '--sky', path: options.sky });
   return outputs;
 }
 
-function checkPoseSupport(options: DepthOptions, info: ModelInfo): void {
+/** What the options ask of the model, checked from its header before the weights load. */
+function checkCapabilities(options: DepthOptions, info: ModelInfo): void {
   if (options.pose !== undefined && !info.capabilities.includes('pose')) {
     throw new Error(
       `--pose: model ${info.checkpointName} (${info.family}) does not predict camera pose; use a DA3 any-view model`,
     );
+  }
+  if (options.rayPose && !info.capabilities.includes('rays')) {
+    throw new Error('--ray-pose needs an aux-bearing GGUF (convert with --with-aux)');
+  }
+  if (options.sky !== undefined && !info.capabilities.includes('sky') && options.metricModel === undefined) {
+    throw new Error(`--sky: model ${info.checkpointName} (${info.family}) has no sky head; use a DA3 mono/metric model or --metric-model`);
   }
 }
 
@@ -53,13 +60,16 @@ function requirePose(prediction: DepthPrediction): Pose {
   return { extrinsics, intrinsics };
 }
 
-function poseLine(intrinsics: Float64Array): string {
+function poseLine(intrinsics: Float64Array, rayPose: boolean): string {
   const [fx, , cx, , fy, cy] = intrinsics;
-  return `pose: fx=${formatFixed(fx!, 4)} fy=${formatFixed(fy!, 4)} cx=${formatFixed(cx!, 4)} cy=${formatFixed(cy!, 4)}\n`;
+  return `pose${rayPose ? ' (ray)' : ''}: fx=${formatFixed(fx!, 4)} fy=${formatFixed(fy!, 4)} cx=${formatFixed(cx!, 4)} cy=${formatFixed(cy!, 4)}\n`;
 }
 
 function depthLine(prediction: DepthPrediction, family: ModelFamily): string {
   const range = finiteRange(prediction.depth) ?? { min: NaN, max: NaN };
+  if (prediction.metricScale !== undefined) {
+    return `metric depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)} scale_factor=${formatFixed(prediction.metricScale, 6)}\n`;
+  }
   return `depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}${ROUTE_SUFFIX[family]}\n`;
 }
 
@@ -75,6 +85,10 @@ function encodeOutputs(options: DepthOptions, prediction: DepthPrediction, pose:
   }
   if (options.pose !== undefined && pose) {
     files.push({ flag: '--pose', path: options.pose, bytes: formatPoseJson(pose.extrinsics, pose.intrinsics) });
+  }
+  if (options.sky !== undefined) {
+    if (!prediction.sky) throw new Error('--sky: the model returned no sky map');
+    files.push({ flag: '--sky', path: options.sky, bytes: encodePfm(prediction.sky, width, height) });
   }
   return files;
 }
@@ -100,12 +114,50 @@ function viewLine(i: number, prediction: DepthPrediction): string {
 }
 
 /** The C++ export route (one view): a depth line with the focal lengths, then one line per 3D file and the pose JSON, once all files are in place. */
-function writeWithExports(options: DepthOptions, model: DepthModel, image: RgbImage, prediction: DepthPrediction): void {
+function writeWithExports(options: DepthOptions, image: RgbImage, prediction: DepthPrediction): void {
   process.stdout.write(exportDepthLine(prediction));
   const pose = options.pose !== undefined ? requirePose(prediction) : undefined;
-  const exports = encodeExports(options, model, image, options.inputs[0]!, prediction);
+  const exports = encodeExports(options, image, options.inputs[0]!, prediction);
   writeOutputs([...encodeOutputs(options, prediction, pose), ...exports.files]);
   process.stdout.write(exports.lines.join('') + (options.pose !== undefined ? `wrote ${options.pose}\n` : ''));
+}
+
+/** One run over open model file(s): header checks, output checks, load, predict, write. */
+async function predictAndWrite(options: DepthOptions, inputs: OutputFile[], images: RgbImage[], source: ModelSource, metricModel?: ModelSource): Promise<void> {
+  // Header-only checks first: a model that cannot do what was asked fails before its weights load.
+  const info = await describeModelFile(options.model, source);
+  const perView = images.length > 1 ? multiViewOptions(options, info) : [options];
+  checkExportSupport(options, info);
+  checkCapabilities(options, info);
+  const undoDirectory = options.colmap ? prepareOutputDirectory(colmapFlag(options.colmap), options.colmap.dir) : undefined;
+  try {
+    checkOutputs([...perView.flatMap(requestedOutputs), ...exportOutputs(options)], inputs);
+    const model = await loadDepthModel(options.model, source, { ...options, metricModel });
+    try {
+      const predictions = await model.predictViews(images, { rayPose: options.rayPose });
+      if (exportRequested(options)) {
+        writeWithExports(options, images[0]!, predictions[0]!);
+      } else {
+        const files = predictions.flatMap((prediction, i) => {
+          const viewOptions = perView[i]!;
+          const pose = viewOptions.pose !== undefined ? requirePose(prediction) : undefined;
+          if (images.length > 1) {
+            process.stdout.write(viewLine(i, prediction));
+          } else {
+            if (pose) process.stdout.write(poseLine(pose.intrinsics, options.rayPose));
+            process.stdout.write(depthLine(prediction, model.info.family));
+          }
+          return encodeOutputs(viewOptions, prediction, pose);
+        });
+        writeOutputs(files);
+      }
+    } finally {
+      model.dispose();
+    }
+  } catch (e) {
+    undoDirectory?.();
+    throw e;
+  }
 }
 
 export async function runDepth(args: readonly string[]): Promise<void> {
@@ -113,41 +165,9 @@ export async function runDepth(args: readonly string[]): Promise<void> {
   if (options.repeat !== undefined) return runDepthBench(options, options.repeat);
 
   const inputs = [{ flag: '--model', path: options.model }, ...options.inputs.map((path) => ({ flag: '--input', path }))];
+  if (options.metricModel !== undefined) inputs.push({ flag: '--metric-model', path: options.metricModel });
   const images = options.inputs.map(readImageFile);
-  await withModelFile(options.model, async (source) => {
-    // Header-only checks first: a model that cannot do what was asked fails before its weights load.
-    const info = await describeModelFile(options.model, source);
-    const perView = images.length > 1 ? multiViewOptions(options, info) : [options];
-    checkExportSupport(options, info);
-    const undoDirectory = options.colmap ? prepareOutputDirectory(colmapFlag(options.colmap), options.colmap.dir) : undefined;
-    try {
-      checkOutputs([...perView.flatMap(requestedOutputs), ...exportOutputs(options)], inputs);
-      checkPoseSupport(options, info);
-      const model = await loadDepthModel(options.model, source, options);
-      try {
-        const predictions = await model.predictViews(images);
-        if (exportRequested(options)) {
-          writeWithExports(options, model, images[0]!, predictions[0]!);
-        } else {
-          const files = predictions.flatMap((prediction, i) => {
-            const viewOptions = perView[i]!;
-            const pose = viewOptions.pose !== undefined ? requirePose(prediction) : undefined;
-            if (images.length > 1) {
-              process.stdout.write(viewLine(i, prediction));
-            } else {
-              if (pose) process.stdout.write(poseLine(pose.intrinsics));
-              process.stdout.write(depthLine(prediction, model.info.family));
-            }
-            return encodeOutputs(viewOptions, prediction, pose);
-          });
-          writeOutputs(files);
-        }
-      } finally {
-        model.dispose();
-      }
-    } catch (e) {
-      undoDirectory?.();
-      throw e;
-    }
-  });
+  await withModelFile(options.model, (source) => options.metricModel === undefined
+    ? predictAndWrite(options, inputs, images, source)
+    : withModelFile(options.metricModel, (metric) => predictAndWrite(options, inputs, images, source, metric)));
 }

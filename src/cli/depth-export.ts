@@ -7,8 +7,6 @@ import { finiteRange } from '../export/finite-range.ts';
 import { encodeGlb, glbConfidenceThreshold } from '../export/glb.ts';
 import { formatFixed } from '../export/printf.ts';
 import { unprojectViews } from '../geometry/unproject.ts';
-import { preprocessDa3 } from '../image/preprocess.ts';
-import type { DepthModel } from '../model/load.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { DepthOptions } from './depth-options.ts';
 import type { OutputFile } from './output-files.ts';
@@ -48,16 +46,14 @@ export function exportDepthLine(prediction: DepthPrediction): string {
  * The GLB / COLMAP files for one prediction of `image` (read from `inputPath`), and the lines to
  * print once they are written.
  */
-export function encodeExports(options: DepthOptions, model: DepthModel, image: RgbImage, inputPath: string, prediction: DepthPrediction) {
+export function encodeExports(options: DepthOptions, image: RgbImage, inputPath: string, prediction: DepthPrediction) {
   const { width, height, depth, confidence } = prediction;
-  if (!prediction.extrinsics || !prediction.intrinsics || !confidence) throw new Error(NO_POSE);
+  if (!prediction.extrinsics || !prediction.intrinsics || !confidence || !prediction.image) throw new Error(NO_POSE);
   // depth-anything.cpp holds the camera as float32.
   const extrinsics = prediction.extrinsics.map(Math.fround);
   const intrinsics = prediction.intrinsics.map(Math.fround);
-  // The network-size image the prediction was made from: the colour of every point.
-  const pre = model.config.preprocess;
-  const processed = preprocessDa3(image, { target: pre.resizeTarget, mode: pre.resizeMode, mean: pre.mean, std: pre.std, patch: model.config.vit.patchSize }).step2;
-  const view = { width, height, depth, confidence, extrinsics, intrinsics, image: processed };
+  // The network-size image the prediction was made from gives every point its colour.
+  const view = { width, height, depth, confidence, extrinsics, intrinsics, image: prediction.image };
 
   const files: (OutputFile & { bytes: Uint8Array | string })[] = [];
   const lines: string[] = [];

@@ -12,6 +12,12 @@ export interface DepthOptions {
   pfm?: string;
   png?: string;
   pose?: string;
+  /** Sky map (PFM) of models with a sky head (mono/metric, nested). */
+  sky?: string;
+  /** Cameras from the aux ray map instead of the camera decoder (aux GGUFs). */
+  rayPose: boolean;
+  /** DA3NESTED: the metric-branch GGUF paired with --model (the any-view file). */
+  metricModel?: string;
   /** glTF binary point cloud + camera frustum (single input, pose-capable model). */
   glb?: string;
   /** COLMAP sparse model directory, binary or text files (single input, pose-capable model). */
@@ -32,6 +38,9 @@ const DEPTH_FLAGS: Record<string, FlagKind> = {
   '--pfm': 'value',
   '--png': 'value',
   '--pose': 'value',
+  '--sky': 'value',
+  '--ray-pose': 'switch',
+  '--metric-model': 'value',
   '--glb': 'value',
   '--colmap': 'value',
   '--colmap-txt': 'value',
@@ -67,6 +76,10 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
   const colmap = parseColmap(flags);
   // depth-anything.cpp's message; checked before any model or image is read.
   if ((glb !== undefined || colmap !== undefined) && inputs.length > 1) throw new Error('--glb/--colmap support a single --input only');
+  const rayPose = flags.has('--ray-pose');
+  if (rayPose && flagValue(flags, '--pose') === undefined && glb === undefined && colmap === undefined) {
+    throw new UsageError('--ray-pose requires --pose <out.json>');
+  }
   return {
     model: requiredFlag(flags, 'depth', '--model'),
     inputs,
@@ -74,6 +87,9 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
     pfm: flagValue(flags, '--pfm'),
     png: flagValue(flags, '--png'),
     pose: flagValue(flags, '--pose'),
+    sky: flagValue(flags, '--sky'),
+    rayPose,
+    metricModel: flagValue(flags, '--metric-model'),
     glb,
     colmap,
     colormap: parseColormap(flagValue(flags, '--colormap')),

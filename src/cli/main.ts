@@ -10,6 +10,7 @@ type Command = (args: readonly string[]) => Promise<void>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./info-command.ts')).runInfo,
   depth: async () => (await import('./depth-command.ts')).runDepth,
+  reconstruct: async () => (await import('./reconstruct-command.ts')).runReconstruct,
   synth: async () => (await import('./synth-command.ts')).runSynth,
   quantize: async () => (await import('./quantize-command.ts')).runQuantize,
   convert: async () => (await import('./convert-command.ts')).runConvert,

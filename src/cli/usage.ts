@@ -3,25 +3,31 @@ export const USAGE = `usage:
   depth-anything depth --model <gguf> --input <image> [--input <image> ...] [--pfm <out.pfm>]
                        [--png <out.png>] [--colormap gray|turbo] [--no-invert] [--pose <out.json>]
                        [--out-prefix <prefix>] [--backend wasm|reference] [--threads N] [--repeat N]
-                       [--glb <out.glb>] [--colmap <dir> | --colmap-txt <dir>]
+                       [--glb <out.glb>] [--colmap <dir> | --colmap-txt <dir>] [--ray-pose]
+                       [--metric-model <metric.gguf>] [--sky <out.pfm>]
+  depth-anything reconstruct --model <giant.gguf> --input <image> [--input <image> ...] --ply <out.ply>
+                       [--ply-layout depth-anything.cpp|3dgs] [--pose <out.json>] [--resolution N]
   depth-anything synth --preset <name> --out <file.gguf> [--seed N] [--with-aux]
   depth-anything quantize <in.gguf> <out.gguf> <type>
   depth-anything convert --checkpoint <dir|file.pth> --out <file.gguf> [--metric-out <file.gguf>]
                          [--with-aux] [--encoder vits|vitb|vitl|vitg] [--name N] [--max-depth D]
   depth-anything help
 
-  info      describe a model file (architecture, capabilities, tensor types) without loading weights
-  depth     predict depth for one image; --pose also writes the camera pose (DA3 any-view models);
-            --glb / --colmap / --colmap-txt export the back-projected point cloud and camera;
-            several --input: one multi-view pass, writing <prefix>_view<i>.pfm/.png(/.json with pose)
-            where prefix = --out-prefix, else --pfm, else --png, else "out";
-            --repeat N loads once, runs N predictions and prints timings (writes no files)
-  quantize  depth-anything.cpp's quantizer: ViT block and camera matmul weights to f16|q8_0|q6_k|q5_k|q4_k
-            (also bf16|q5_1|q5_0|q4_1|q4_0|q3_k|q2_k); K-quants fall back to q8_0 on rows not a multiple of 256
-  convert   official checkpoint -> depth-anything.cpp's F32 GGUF: a DA3 folder (model.safetensors +
-            model_config.yaml; nested writes --out and --metric-out) or a DA2 .pth (--encoder required)
-  synth     write a random-weight model with an official model's exact GGUF layout (benchmarks, tests);
-            presets: da3-small, da3-base, da3-large, da3-giant, da3-mono-large, da3-metric-large,
-            da3-nested-giant-large-anyview, da3-nested-giant-large-metric, da2-vits|vitb|vitl,
-            da2-metric-hypersim-vits|vitb|vitl, da2-metric-vkitti-vits|vitb|vitl
+  info         describe a model file (architecture, capabilities, tensor types) without loading weights
+  depth        predict depth for one image; --pose also writes the camera pose (DA3 any-view models);
+               --glb / --colmap / --colmap-txt export the back-projected point cloud and camera;
+               --ray-pose takes the camera from the aux ray map; --metric-model pairs a DA3NESTED
+               any-view file with its metric file (metric depth and cameras); --sky writes the sky map;
+               several --input: one multi-view pass, writing <prefix>_view<i>.pfm/.png(/.json with pose)
+               where prefix = --out-prefix, else --pfm, else --png, else "out";
+               --repeat N loads once, runs N predictions and prints timings (writes no files)
+  reconstruct  per-pixel 3D Gaussians of DA3-GIANT's GS head as a PLY (any input size, several views)
+  quantize     depth-anything.cpp's quantizer: ViT block and camera matmul weights to f16|q8_0|q6_k|q5_k|q4_k
+               (also bf16|q5_1|q5_0|q4_1|q4_0|q3_k|q2_k); K-quants fall back to q8_0 on rows not a multiple of 256
+  convert      official checkpoint -> depth-anything.cpp's F32 GGUF: a DA3 folder (model.safetensors +
+               model_config.yaml; nested writes --out and --metric-out) or a DA2 .pth (--encoder required)
+  synth        write a random-weight model with an official model's exact GGUF layout (benchmarks, tests);
+               presets: da3-small, da3-base, da3-large, da3-giant, da3-mono-large, da3-metric-large,
+               da3-nested-giant-large-anyview, da3-nested-giant-large-metric, da2-vits|vitb|vitl,
+               da2-metric-hypersim-vits|vitb|vitl, da2-metric-vkitti-vits|vitb|vitl
 `;

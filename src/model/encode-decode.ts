@@ -8,6 +8,7 @@ import { gsHeadLogits } from '../nn/gs-head.ts';
 import type { Trace } from '../nn/trace.ts';
 import { runBackbone, type BackboneOutput } from '../nn/vit.ts';
 import type { Weights } from '../nn/weights.ts';
+import type { RgbImage } from '../types.ts';
 import type { ModelConfig } from './config.ts';
 import type { GeometryCache } from './geometry-cache.ts';
 import { patchify } from './patchify.ts';
@@ -18,6 +19,8 @@ export interface NetworkInput {
   views: number;
   height: number;
   width: number;
+  /** The network-size RGB images, when preprocessing made them (DA3's uint8 pipeline). */
+  images?: RgbImage[];
 }
 
 export interface Encoded extends BackboneOutput {

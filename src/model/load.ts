@@ -127,7 +127,7 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
       if (options.gaussians && !anyView) throw new Error(`3D Gaussians need DA3-GIANT's GS head; ${config.checkpointName || 'this model'} (${config.family}) has none`);
       const input = model.preprocess(images, options.resolution);
       const out = await model.forward(input, { rays: options.rayPose, gaussians: options.gaussians });
-      return images.map((_, v) => toPrediction(out, v, config.vit.patchSize, options.rayPose));
+      return images.map((_, v) => ({ ...toPrediction(out, v, config.vit.patchSize, options.rayPose), image: input.images?.[v] }));
     },
     dispose() {
       if (ownsBackend) be.dispose();

@@ -50,6 +50,7 @@ export function createNestedModel(anyview: DepthModel, metric: DepthModel): Dept
         extrinsics: aligned.extrinsics[v],
         intrinsics: cameras[v].intrinsics,
         metricScale: aligned.scale,
+        image: input.images?.[v],
       }));
     },
     dispose() {

@@ -26,5 +26,6 @@ export function preprocessViews(config: ModelConfig, images: readonly RgbImage[]
   }
   const data = new Float32Array(inputs.length * 3 * width * height);
   inputs.forEach((input, v) => data.set(input.tensor, v * 3 * width * height));
-  return { data, views: inputs.length, height, width };
+  const rgb = isDa2 ? undefined : inputs.map((input) => (input as ReturnType<typeof preprocessDa3>).step2);
+  return { data, views: inputs.length, height, width, images: rgb };
 }
