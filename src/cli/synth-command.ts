@@ -2,39 +2,19 @@
 // model with the exact layout of depth-anything.cpp's converter output, for benchmarks and tests
 // without the real checkpoints. The file is streamed tensor by tensor to a temporary name next to
 // the output and renamed into place only when complete.
-import { open, rename, stat, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
 import { SYNTH_PRESETS, synthesizeChunks, synthPreset, type SynthSpec } from '../synth/index.ts';
 import { flagValue, parseFlags, requiredFlag } from './args.ts';
-import { describeFsError } from './fs-error.ts';
+import { writeFileAtomically } from './atomic-file.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Streams the synthesized file to `path` (all or nothing); resolves to its size in bytes. */
 export async function writeSynthFile(path: string, spec: SynthSpec): Promise<number> {
-  const chunks = synthesizeChunks(spec); // validates the spec before any file is created
-  const first = chunks.next();
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fail = (e: unknown): never => {
-    throw new Error(`cannot write --out ${path}: ${describeFsError(e)}`);
-  };
-  // Checked up front: rename would only find out after the whole model was generated.
-  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new Error(`cannot write --out ${path}: is a directory`);
-  const handle = await open(temporary, 'wx').catch(fail);
-  let size = 0;
-  try {
-    for (let chunk = first; !chunk.done; chunk = chunks.next()) {
-      await handle.write(chunk.value).catch(fail);
-      size += chunk.value.byteLength;
-    }
-    await handle.close().catch(fail);
-    await rename(temporary, path).catch(fail);
-    return size;
-  } catch (e) {
-    await handle.close().catch(() => {}); // already closed after a failed rename
-    await unlink(temporary).catch(() => {});
-    throw e;
+  const chunks = synthesizeChunks(spec);
+  const first = chunks.next(); // validates the spec before any file is created
+  function* all(): Generator<Uint8Array> {
+    for (let chunk = first; !chunk.done; chunk = chunks.next()) yield chunk.value;
   }
+  return writeFileAtomically(path, all(), '--out');
 }
 
 function parseSeed(text: string | undefined): number {
