@@ -59,6 +59,13 @@ const f32ScratchBits = new Uint32Array(f32Scratch.buffer);
  * The f16 bit pattern nearest to `f` (ggml GGML_FP32_TO_FP16): round to nearest even, overflow to
  * ±inf, NaN to 0x7E00 with the sign kept. `f` is taken as a float32 value.
  */
+/** Writes floatToHalf(value) little-endian at out[offset..offset+2). */
+export function writeHalf(out: Uint8Array, offset: number, value: number): void {
+  const h = floatToHalf(value);
+  out[offset] = h & 0xff;
+  out[offset + 1] = h >> 8;
+}
+
 export function floatToHalf(f: number): number {
   f32Scratch[0] = f;
   const x = f32ScratchBits[0];

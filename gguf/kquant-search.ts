@@ -17,18 +17,24 @@ export function nearestInt(x: number): number {
 /** ggml's GROUP_MAX_EPS: a group whose largest |x| is below this is treated as all zeros. */
 export const GROUP_MAX_EPS = f(1e-15);
 
-/**
- * make_qx_quants for rmse_type 1 without weights (Q6_K): symmetric levels L[i] in [0, 2·nmax) for
- * x[at..at+n), searching 19 scales around nmax/max for the best weighted (x²) fit. Returns the scale.
- */
-export function makeQxQuants(n: number, nmax: number, x: Float32Array, at: number, L: Uint8Array, lAt: number): number {
+/** The value of largest magnitude in x[at..at+n) (the first one on ties), sign kept. */
+function largestMagnitude(x: Float32Array, at: number, n: number): number {
   let max = 0;
   let amax = 0;
   for (let i = 0; i < n; i++) {
     const ax = Math.abs(x[at + i]);
     if (ax > amax) { amax = ax; max = x[at + i]; }
   }
-  if (amax < GROUP_MAX_EPS) {
+  return max;
+}
+
+/**
+ * make_qx_quants for rmse_type 1 without weights (Q6_K): symmetric levels L[i] in [0, 2·nmax) for
+ * x[at..at+n), searching 19 scales around nmax/max for the best weighted (x²) fit. Returns the scale.
+ */
+export function makeQxQuants(n: number, nmax: number, x: Float32Array, at: number, L: Uint8Array, lAt: number): number {
+  const max = largestMagnitude(x, at, n);
+  if (Math.abs(max) < GROUP_MAX_EPS) {
     L.fill(0, lAt, lAt + n);
     return 0;
   }
@@ -66,13 +72,8 @@ export function makeQxQuants(n: number, nmax: number, x: Float32Array, at: numbe
  * single-level changes that improve the x²-weighted fit. Returns the scale.
  */
 export function makeQ3Quants(n: number, nmax: number, x: Float32Array, at: number, L: Int8Array, lAt: number): number {
-  let max = 0;
-  let amax = 0;
-  for (let i = 0; i < n; i++) {
-    const ax = Math.abs(x[at + i]);
-    if (ax > amax) { amax = ax; max = x[at + i]; }
-  }
-  if (amax < GROUP_MAX_EPS) {
+  const max = largestMagnitude(x, at, n);
+  if (Math.abs(max) < GROUP_MAX_EPS) {
     L.fill(0, lAt, lAt + n);
     return 0;
   }

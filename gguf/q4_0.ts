@@ -1,7 +1,7 @@
 // Q4_0: blocks of 32 = f16 scale d, then 16 bytes of 4-bit quants (low nibbles are elements 0..15,
 // high nibbles 16..31); x = (q - 8) * d.
 
-import { floatToHalf, halfValues } from './f16.ts';
+import { halfValues, writeHalf } from './f16.ts';
 
 export const Q4_0_BLOCK = 32;
 export const Q4_0_BYTES = 18;
@@ -49,9 +49,7 @@ export function quantizeQ4_0(src: Float32Array, out: Uint8Array): void {
     const s = b * Q4_0_BYTES;
     const d = f(signedAbsMax(src, x, 32) / -8);
     const id = d ? f(1 / d) : 0;
-    const h = floatToHalf(d);
-    out[s] = h & 0xff;
-    out[s + 1] = h >> 8;
+    writeHalf(out, s, d);
     for (let j = 0; j < 16; j++) {
       const q0 = Math.min(15, truncToInt8(f(f(src[x + j] * id) + 8.5))) & 0xff;
       const q1 = Math.min(15, truncToInt8(f(f(src[x + 16 + j] * id) + 8.5))) & 0xff;

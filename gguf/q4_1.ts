@@ -1,6 +1,6 @@
 // Q4_1: blocks of 32 = f16 scale d, f16 min m, then 16 bytes of 4-bit quants; x = q * d + m.
 
-import { floatToHalf, halfValues } from './f16.ts';
+import { halfValues, writeHalf } from './f16.ts';
 import { truncToInt8 } from './q4_0.ts';
 
 export const Q4_1_BLOCK = 32;
@@ -45,12 +45,8 @@ export function quantizeQ4_1(src: Float32Array, out: Uint8Array): void {
     const [min, max] = blockRange(src, x, 32);
     const d = f(f(max - min) / 15);
     const id = d ? f(1 / d) : 0;
-    const hd = floatToHalf(d);
-    const hm = floatToHalf(min);
-    out[s] = hd & 0xff;
-    out[s + 1] = hd >> 8;
-    out[s + 2] = hm & 0xff;
-    out[s + 3] = hm >> 8;
+    writeHalf(out, s, d);
+    writeHalf(out, s + 2, min);
     for (let j = 0; j < 16; j++) {
       const q0 = Math.min(15, truncToInt8(f(f(f(src[x + j] - min) * id) + 0.5))) & 0xff;
       const q1 = Math.min(15, truncToInt8(f(f(f(src[x + 16 + j] - min) * id) + 0.5))) & 0xff;

@@ -1,7 +1,7 @@
 // Q5_0: blocks of 32 = f16 scale d, u32 of fifth bits (bit j for element j), 16 bytes of low
 // nibbles as in Q4_0; x = (q - 16) * d.
 
-import { floatToHalf, halfValues } from './f16.ts';
+import { halfValues, writeHalf } from './f16.ts';
 import { signedAbsMax, truncToInt8 } from './q4_0.ts';
 
 export const Q5_0_BLOCK = 32;
@@ -49,9 +49,7 @@ export function quantizeQ5_0(src: Float32Array, out: Uint8Array): void {
     const s = b * Q5_0_BYTES;
     const d = f(signedAbsMax(src, x, 32) / -16);
     const id = d ? f(1 / d) : 0;
-    const h = floatToHalf(d);
-    out[s] = h & 0xff;
-    out[s + 1] = h >> 8;
+    writeHalf(out, s, d);
     for (let j = 0; j < 32; j++) levels[j] = Math.min(31, truncToInt8(f(f(src[x + j] * id) + 16.5))) & 0xff;
     packFiveBit(levels, out, s + 2, s + 6);
   }

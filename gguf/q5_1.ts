@@ -1,7 +1,7 @@
 // Q5_1: blocks of 32 = f16 scale d, f16 min m, u32 of fifth bits, 16 bytes of low nibbles;
 // x = q * d + m.
 
-import { floatToHalf, halfValues } from './f16.ts';
+import { halfValues, writeHalf } from './f16.ts';
 import { blockRange } from './q4_1.ts';
 import { packFiveBit } from './q5_0.ts';
 
@@ -37,12 +37,8 @@ export function quantizeQ5_1(src: Float32Array, out: Uint8Array): void {
     const [min, max] = blockRange(src, x, 32);
     const d = f(f(max - min) / 31);
     const id = d ? f(1 / d) : 0;
-    const hd = floatToHalf(d);
-    const hm = floatToHalf(min);
-    out[s] = hd & 0xff;
-    out[s + 1] = hd >> 8;
-    out[s + 2] = hm & 0xff;
-    out[s + 3] = hm >> 8;
+    writeHalf(out, s, d);
+    writeHalf(out, s + 2, min);
     // (uint8_t) of a float: truncation, then the low 8 bits.
     for (let j = 0; j < 32; j++) levels[j] = Math.trunc(f(f(f(src[x + j] - min) * id) + 0.5)) & 0xff;
     packFiveBit(levels, out, s + 4, s + 8);

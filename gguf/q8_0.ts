@@ -1,6 +1,6 @@
 // Q8_0: blocks of 32 = f16 scale d, then 32 int8 quants; x = q * d.
 
-import { floatToHalf, halfValues } from './f16.ts';
+import { halfValues, writeHalf } from './f16.ts';
 
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BYTES = 34;
@@ -32,9 +32,7 @@ export function quantizeQ8_0(src: Float32Array, out: Uint8Array): void {
     for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(src[x + j]));
     const d = f(amax / 127);
     const id = d ? f(1 / d) : 0;
-    const h = floatToHalf(d);
-    out[s] = h & 0xff;
-    out[s + 1] = h >> 8;
+    writeHalf(out, s, d);
     for (let j = 0; j < 32; j++) out[s + 2 + j] = roundHalfAway(f(src[x + j] * id)) & 0xff;
   }
 }
