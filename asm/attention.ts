@@ -13,8 +13,8 @@ import { exp4 } from './vmath';
 
 /** Queries per task. */
 export const QT: i32 = MR * 8;
-/** Keys per online-softmax step. */
-export const KB: i32 = 256;
+/** Keys per online-softmax step: DA3's sequences (≤ 1024 tokens per view) take one step. */
+export const KB: i32 = 1024;
 
 /** Private scratch each thread needs: one QT×KB score block plus m and l. */
 export function attentionScratchBytes(): i32 {
@@ -187,11 +187,7 @@ export function attention(
         }
       }
     }
-    for (let r = 0; r < nq; r++) {
-      const l = load<f32>(sums + <usize>r * 4);
-      const row = o + <usize>r * ldo;
-      for (let j = 0; j < d; j++) store<f32>(row + <usize>j * 4, load<f32>(row + <usize>j * 4) / l);
-    }
+    for (let r = 0; r < nq; r++) scaleRow(o + <usize>r * ldo, d, 1, load<f32>(sums + <usize>r * 4));
   }
 }
 
@@ -224,7 +220,15 @@ export function attention(
   const alpha = mOld == -Infinity ? <f32>0 : f32x4.extract_lane(exp4(f32x4.splat(mOld - mNew)), 0);
   store<f32>(lPtr, load<f32>(lPtr) * alpha + sum);
   store<f32>(mPtr, mNew);
-  if (alpha != 1) {
-    for (let j = 0; j < d; j++) store<f32>(o + <usize>j * 4, load<f32>(o + <usize>j * 4) * alpha);
-  }
+  // The first step's output row is still zero: nothing to rescale.
+  if (mOld != -Infinity && alpha != 1) scaleRow(o, d, alpha, 1);
+}
+
+/** The d values at p times mul, divided by div (d a multiple of 4 in f32x4 steps, the rest scalar). */
+// @ts-ignore: decorator
+@inline function scaleRow(p: usize, d: i32, mul: f32, div: f32): void {
+  const mv = f32x4.splat(mul), dv = f32x4.splat(div);
+  const d4 = d & ~3;
+  for (let j = 0; j < d4; j += 4) v128.store(p + <usize>j * 4, f32x4.div(f32x4.mul(v128.load(p + <usize>j * 4), mv), dv));
+  for (let j = d4; j < d; j++) store<f32>(p + <usize>j * 4, load<f32>(p + <usize>j * 4) * mul / div);
 }

@@ -84,7 +84,7 @@ export function convPlanes(
 
 /** Copies n floats, ReLU'd when asked (NaN becomes 0, like the reference's x > 0 ? x : 0). */
 // @ts-ignore: decorator
-@inline function copyRow(src: usize, dst: usize, n: i32, relu: bool): void {
+@inline export function copyRow(src: usize, dst: usize, n: i32, relu: bool): void {
   if (!relu) {
     memory.copy(dst, src, <usize>n * 4);
     return;

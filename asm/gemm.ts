@@ -3,7 +3,7 @@
 // micro-kernel reads one 32-byte B row per k.
 import { nextTask, ZERO_TAP } from './tasks';
 import { MR, tile, storeCols } from './tile';
-import { activate } from './vmath';
+import { ACT_GELU, ACT_NONE, activate } from './vmath';
 
 const NR = 8;
 /** Panels per task: a task's B block (K·256 bytes) stays in L2 while its rows stream past. */
@@ -47,6 +47,9 @@ export function linear(
     const rEnd = min(r0 + rowsPerTask, m);
     const p0 = (task % panelBlocks) * PANELS_PER_TASK;
     const pEnd = min(p0 + PANELS_PER_TASK, panels);
+    // GELU is a long dependency chain: applied per tile (8 values) it stalls the FMA pipeline, so
+    // it runs afterwards over the task's whole block, where independent rows overlap.
+    const deferred = act == ACT_GELU;
     for (let p = p0; p < pEnd; p++) {
       const col = p * NR;
       const cols = min(NR, n - col);
@@ -57,7 +60,18 @@ export function linear(
         tile(x + <usize>r * lda, lda, 4, rows, b, NR * 4, ZERO_TAP, 1, k, c, ldc, cols, false);
         for (let i = 0; i < rows; i++) {
           const offset = <usize>(r + i) * ldc + <usize>col * 4;
-          linearEpilogue(out + offset, bias, col, act, scale, residual == 0 ? 0 : residual + offset, cols);
+          if (deferred) linearEpilogue(out + offset, bias, col, ACT_NONE, 0, 0, cols);
+          else linearEpilogue(out + offset, bias, col, act, scale, residual == 0 ? 0 : residual + offset, cols);
+        }
+      }
+    }
+    if (deferred) {
+      const col0 = p0 * NR;
+      const colEnd = min(pEnd * NR, n);
+      for (let r = r0; r < rEnd; r++) {
+        for (let col = col0; col < colEnd; col += NR) {
+          const offset = <usize>r * ldc + <usize>col * 4;
+          linearEpilogue(out + offset, 0, col, act, scale, residual == 0 ? 0 : residual + offset, min(NR, n - col));
         }
       }
     }

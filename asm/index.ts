@@ -2,6 +2,7 @@
 export { beginJob } from './tasks';
 export { packedLinearBytes, packLinear, linear } from './gemm';
 export { packedConvBytes, packConv, convPlanes, conv, convTransposeScatter } from './conv';
+export { packedWinogradBytes, packWinograd, winogradScratchBytes, winogradConv } from './winograd';
 export { attentionScratchBytes, attentionPrepare, attentionPadKeys, attention } from './attention';
 export { layerNorm } from './norm';
 export { add, relu, swiglu, transpose } from './elementwise';

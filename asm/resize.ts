@@ -13,10 +13,12 @@ import { nextTask } from './tasks';
 }
 
 /**
- * x [c, h, w] → out [c, oh, ow] (+ add [c, oh, ow] when add != 0).
- * Tasks: one per output row of one channel.
+ * x [c, h, w] → out [c, oh, ow], + add [c, oh, ow] when add != 0, + addX [c, ow] (channels below
+ * split) or addY [c, oh] (the others) when addX != 0. Tasks: one per output row of one channel.
  */
-export function resizeBilinear(x: usize, c: i32, h: i32, w: i32, oh: i32, ow: i32, add: usize, out: usize): void {
+export function resizeBilinear(
+  x: usize, c: i32, h: i32, w: i32, oh: i32, ow: i32, add: usize, addX: usize, addY: usize, split: i32, out: usize,
+): void {
   const sy: f32 = oh > 1 ? <f32>(h - 1) / <f32>(oh - 1) : 0;
   const sx: f32 = ow > 1 ? <f32>(w - 1) / <f32>(ow - 1) : 0;
   const one = f32x4.splat(1);
@@ -33,6 +35,10 @@ export function resizeBilinear(x: usize, c: i32, h: i32, w: i32, oh: i32, ow: i3
     const row0 = x + (<usize>ch * h + y0) * w * 4;
     const row1 = x + (<usize>ch * h + y1) * w * 4;
     const at = (<usize>ch * oh + oy) * ow * 4;
+    // The separable map's row: a row of addX, or one value of addY (then rowX = 0).
+    const rowX: usize = addX != 0 && ch < split ? addX + <usize>ch * ow * 4 : 0;
+    const yTerm: f32 = addX != 0 && ch >= split ? load<f32>(addY + (<usize>ch * oh + oy) * 4) : 0;
+    const yAdd = addX != 0 && ch >= split;
     let ox = 0;
     for (; ox < ow4; ox += 4) {
       const fx = f32x4.mul(f32x4.splat(sx), f32x4.convert_i32x4_s(i32x4(ox, ox + 1, ox + 2, ox + 3)));
@@ -44,6 +50,8 @@ export function resizeBilinear(x: usize, c: i32, h: i32, w: i32, oh: i32, ow: i3
       const bottom = f32x4.add(f32x4.mul(mx, gather4(row1, x0)), f32x4.mul(lx, gather4(row1, x1)));
       let v = f32x4.add(f32x4.mul(my, top), f32x4.mul(ly, bottom));
       if (add != 0) v = f32x4.add(v, v128.load(add + at + <usize>ox * 4));
+      if (rowX != 0) v = f32x4.add(v, v128.load(rowX + <usize>ox * 4));
+      if (yAdd) v = f32x4.add(v, f32x4.splat(yTerm));
       v128.store(out + at + <usize>ox * 4, v);
     }
     const lyS = fy - <f32>y0;
@@ -56,6 +64,8 @@ export function resizeBilinear(x: usize, c: i32, h: i32, w: i32, oh: i32, ow: i3
       const bottom = (<f32>1 - lx) * load<f32>(row1 + <usize>x0 * 4) + lx * load<f32>(row1 + <usize>x1 * 4);
       let v = (<f32>1 - lyS) * top + lyS * bottom;
       if (add != 0) v += load<f32>(add + at + <usize>ox * 4);
+      if (rowX != 0) v += load<f32>(rowX + <usize>ox * 4);
+      if (yAdd) v += yTerm;
       store<f32>(out + at + <usize>ox * 4, v);
     }
   }

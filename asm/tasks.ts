@@ -1,7 +1,10 @@
 // Work sharing between threads. Every thread of the pool calls the same kernel with the same
 // arguments; each claims output tiles from one shared counter until none are left, so a thread
 // slowed down by other load simply takes fewer tiles. The JS side zeroes both counters (via
-// `beginJob`) before every dispatch. Addresses live in the first, reserved page of memory.
+// `beginJob`) before every dispatch. Addresses live in the first, reserved page of memory:
+// bytes 0–11 here, 64–319 the thread pool's control block and arguments, 1024–1567 the vector
+// math constants (vmath.ts).
+import { writeVectorConstants } from './vmath';
 
 const TASK_COUNTER: usize = 0;
 const THREAD_COUNTER: usize = 4;
@@ -12,6 +15,7 @@ export function beginJob(): void {
   atomic.store<i32>(TASK_COUNTER, 0);
   atomic.store<i32>(THREAD_COUNTER, 0);
   store<i32>(ZERO_TAP, 0);
+  writeVectorConstants();
 }
 
 /** Index of the next unclaimed task; ≥ the task count means "done". */

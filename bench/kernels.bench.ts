@@ -76,6 +76,7 @@ const cases: Case[] = [
   gemm(864, 384, 1152),
   gemm(864, 768, 2304),
   gemm(864, 768, 3072, 'gelu'),
+  gemm(864, 768, 3072), // fc1 without its GELU: the difference is the epilogue's cost
   gemm(864, 3072, 768),
   attention(865, 6, 64, false),
   attention(865, 12, 64, false),
@@ -83,6 +84,7 @@ const cases: Case[] = [
   conv3x3(64, 64, 96, 144),
   conv3x3(128, 128, 96, 144),
   conv3x3(128, 64, 192, 288),
+  conv3x3(64, 32, 336, 504),
   conv3x3(32, 32, 336, 504),
   conv3x3(768, 768, 24, 36, 2),
   conv1x1(64, 64, 96, 144),

@@ -2,7 +2,7 @@
 // per-op profiles of a whole forward pass. Ops of the wasm backend are synchronous, so the time
 // around a call is the op's time (download is awaited and timed the same way).
 import type {
-  AttentionOptions, Backend, Conv2dOptions, LinearOptions, RowRange, Tensor, UploadOptions,
+  AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor, UploadOptions,
 } from '../src/backend/backend.ts';
 
 export interface OpRecord {
@@ -139,7 +139,10 @@ export class ProfilingBackend implements Backend {
     const stride = opts.stride ?? 1, pad = opts.pad ?? 0;
     const ho = Math.floor((h + 2 * pad - kh) / stride) + 1, wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
     const op = `conv${kh}x${kw}${stride > 1 ? ` s${stride}` : ''}`;
-    return this.#time(op, `${cin}→${cout} at ${h}×${w}`, 2 * cout * cin * kh * kw * ho * wo, 4 * (size(x) + cout * ho * wo + size(weight)),
+    const projected = opts.project?.weight.shape[0] ?? 0;
+    const detail = `${cin}→${cout}${projected ? `→1×1→${projected}` : ''} at ${h}×${w}`;
+    const flops = 2 * cout * ho * wo * (cin * kh * kw + projected);
+    return this.#time(op, detail, flops, 4 * (size(x) + (projected || cout) * ho * wo + size(weight)),
       () => this.inner.conv2d(x, weight, bias, opts));
   }
 
@@ -150,9 +153,11 @@ export class ProfilingBackend implements Backend {
       () => this.inner.convTranspose2d(x, weight, bias));
   }
 
-  resizeBilinear(x: Tensor, outH: number, outW: number, opts?: { add?: Tensor }): Tensor {
+  resizeBilinear(x: Tensor, outH: number, outW: number, opts?: ResizeOptions): Tensor {
     const [c] = x.shape as [number];
-    return this.#time('resize', `${dims(x)}→${outH}×${outW}${opts?.add ? ' +add' : ''}`, 0, 4 * (size(x) + c * outH * outW * (opts?.add ? 2 : 1)),
+    const added = opts?.add ? ' +add' : opts?.addSeparable ? ' +separable add' : '';
+    const tables = opts?.addSeparable ? c * (outH + outW) : 0;
+    return this.#time('resize', `${dims(x)}→${outH}×${outW}${added}`, 0, 4 * (size(x) + c * outH * outW * (opts?.add ? 2 : 1) + tables),
       () => this.inner.resizeBilinear(x, outH, outW, opts));
   }
 }

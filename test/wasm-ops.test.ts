@@ -75,11 +75,12 @@ const cases: OpCase[] = [
     maxNmse: 1e-12,
   },
   {
-    name: 'attention 300 tokens (two key blocks), QK-norm + RoPE, eps 1e-6',
+    name: 'attention 300 tokens, QK-norm + RoPE, eps 1e-6',
     inputs: { qkv: { shape: [300, 384], scale: 3 }, qw: { shape: [64] }, qb: { shape: [64] }, kw: { shape: [64] }, kb: { shape: [64] }, ...ropeTables(300, 64) },
     run: (be, x) => be.attention(x.qkv!, { heads: 2, seqLen: 300, normEps: 1e-6, qNorm: { weight: x.qw!, bias: x.qb! }, kNorm: { weight: x.kw!, bias: x.kb! }, rope: { cos: x.cos!, sin: x.sin! } }),
     maxNmse: 1e-12,
   },
+  { name: 'attention 1100 tokens (two 1024-key blocks: online softmax rescaling), 1 head × 16', inputs: { qkv: { shape: [1100, 48], scale: 3 } }, run: (be, x) => be.attention(x.qkv!, { heads: 1, seqLen: 1100 }), maxNmse: 1e-12 },
   { name: 'global attention over 3 views of 41 tokens, 1 head × 32', inputs: { qkv: { shape: [123, 96], scale: 2 } }, run: (be, x) => be.attention(x.qkv!, { heads: 1, seqLen: 123 }), maxNmse: 1e-12 },
   // ---- convolutions: DPT head patterns on small maps ----
   { name: 'conv 3×3 p1 8→13 on 11×19 +bias', inputs: { x: { shape: [8, 11, 19] }, w: { shape: [13, 8, 3, 3] }, b: { shape: [13] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1 }), maxNmse: 1e-12 },
@@ -88,6 +89,13 @@ const cases: OpCase[] = [
   { name: 'conv 3×3 s2 p1 6→10 on 12×17', inputs: { x: { shape: [6, 12, 17] }, w: { shape: [10, 6, 3, 3] }, b: { shape: [10] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { stride: 2, pad: 1 }), maxNmse: 1e-12 },
   { name: 'conv 3×3 p1 RCU 32→6 on 90×400 (3 row bands, the last short)', inputs: { x: { shape: [32, 90, 400] }, w: { shape: [6, 32, 3, 3], scale: 0.2 }, b: { shape: [6] }, r: { shape: [6, 90, 400] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1, reluInput: true, residual: x.r }), maxNmse: 1e-12 },
   { name: 'conv 3×3 s2 p1 64→4 on 40×300 (2 row bands)', inputs: { x: { shape: [64, 40, 300] }, w: { shape: [4, 64, 3, 3], scale: 0.2 }, b: { shape: [4] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { stride: 2, pad: 1 }), maxNmse: 1e-12 },
+  // Winograd F(2×2, 3×3) path (3×3 p1 s1, ≥ 16 channels in and out, also the RCU case above); measured NMSE ≈ 1e-14 (max |error| 4e-7 at
+  // unit-scale outputs), the same order as the direct path, so the direct threshold holds.
+  { name: 'conv 3×3 p1 Winograd 16→24 on 45×61 +bias relu (odd size)', inputs: { x: { shape: [16, 45, 61] }, w: { shape: [24, 16, 3, 3], scale: 0.3 }, b: { shape: [24] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1, activation: 'relu' }), maxNmse: 1e-12 },
+  { name: 'conv 3×3 p1 Winograd RCU 32→16 on 37×330 (10 row bands, the last a single row)', inputs: { x: { shape: [32, 37, 330] }, w: { shape: [16, 32, 3, 3], scale: 0.2 }, b: { shape: [16] }, r: { shape: [16, 37, 330] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1, reluInput: true, residual: x.r }), maxNmse: 1e-12 },
+  { name: 'conv 3×3 p1 Winograd + relu + fused 1×1 projection 16→24→5 on 21×37', inputs: { x: { shape: [16, 21, 37] }, w: { shape: [24, 16, 3, 3], scale: 0.3 }, b: { shape: [24] }, pw: { shape: [5, 24, 1, 1], scale: 0.3 }, pb: { shape: [5] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1, activation: 'relu', project: { weight: x.pw!, bias: x.pb } }), maxNmse: 1e-12 },
+  { name: 'conv 3×3 p1 + residual + 1×1 projection, no projection bias, 32→16→3 on 37×330 (bands)', inputs: { x: { shape: [32, 37, 330] }, w: { shape: [16, 32, 3, 3], scale: 0.2 }, r: { shape: [16, 37, 330] }, pw: { shape: [3, 16, 1, 1] } }, run: (be, x) => be.conv2d(x.x!, x.w!, undefined, { pad: 1, residual: x.r, project: { weight: x.pw! } }), maxNmse: 1e-12 },
+  { name: 'conv 3×3 p1 + 1×1 projection on the direct path (6 channels)', inputs: { x: { shape: [6, 9, 10] }, w: { shape: [6, 6, 3, 3] }, b: { shape: [6] }, pw: { shape: [4, 6, 1, 1] }, pb: { shape: [4] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1, project: { weight: x.pw!, bias: x.pb } }), maxNmse: 1e-12 },
   { name: 'conv 3×3 no pad', inputs: { x: { shape: [3, 7, 9] }, w: { shape: [5, 3, 3, 3] } }, run: (be, x) => be.conv2d(x.x!, x.w!, undefined), maxNmse: 1e-12 },
   { name: 'conv 1×1 16→7 on 9×10 +bias relu', inputs: { x: { shape: [16, 9, 10] }, w: { shape: [7, 16, 1, 1] }, b: { shape: [7] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { activation: 'relu' }), maxNmse: 1e-12 },
   { name: 'conv 1×1 reluInput (planes path)', inputs: { x: { shape: [5, 4, 6] }, w: { shape: [3, 5, 1, 1] } }, run: (be, x) => be.conv2d(x.x!, x.w!, undefined, { reluInput: true }), maxNmse: 1e-12 },
@@ -99,6 +107,7 @@ const cases: OpCase[] = [
   { name: 'resize ×1.75 2×12×18 → 21×31', inputs: { x: { shape: [2, 12, 18] } }, run: (be, x) => be.resizeBilinear(x.x!, 21, 31), maxNmse: 1e-13 },
   { name: 'resize down 3×9×8 → 4×3', inputs: { x: { shape: [3, 9, 8] } }, run: (be, x) => be.resizeBilinear(x.x!, 4, 3), maxNmse: 1e-13 },
   { name: 'resize + add 3×10×14 → 23×37', inputs: { x: { shape: [3, 10, 14] }, a: { shape: [3, 23, 37] } }, run: (be, x) => be.resizeBilinear(x.x!, 23, 37, { add: x.a }), maxNmse: 1e-13 },
+  { name: 'resize + separable add 4×10×14 → 23×37 (x terms below channel 2, y terms above)', inputs: { x: { shape: [4, 10, 14] }, ax: { shape: [4, 1, 37] }, ay: { shape: [4, 23, 1] } }, run: (be, x) => be.resizeBilinear(x.x!, 23, 37, { addSeparable: { x: x.ax!, y: x.ay!, split: 2 } }), maxNmse: 1e-13 },
   { name: 'resize same size', inputs: { x: { shape: [2, 5, 6] } }, run: (be, x) => be.resizeBilinear(x.x!, 5, 6), maxNmse: 0 },
 ];
 
@@ -222,6 +231,31 @@ describe('wasm backend tensors and errors', () => {
     }
   });
 
+  it('reserves room for a 3×3 kernel\'s Winograd form, and gives it back when the kernel is packed for a strided conv', async () => {
+    const map = be.upload(values(16 * 20 * 20, 4), [16, 20, 20]);
+    const shape = [16, 16, 3, 3];
+    const data = values(16 * 16 * 9, 5);
+    const plainBytes = data.length * 4;
+    for (const opts of [{ pad: 1 }, { pad: 1, stride: 2 }]) {
+      const plain = be.upload(data, shape);
+      const conv = (w: Tensor) => be.conv2d(map, w, undefined, opts);
+      const expected = await be.download(conv(plain));
+      const used = be.heapBytes;
+      const weight = be.upload(data, shape, { weight: true });
+      expect(be.heapBytes - used).toBeGreaterThanOrEqual(16 * 16 * 16 * 4);
+      const out = conv(weight);
+      expect(await be.download(out)).toEqual(expected);
+      be.release(out);
+      // Winograd: packed in the reserved block (16 taps per kernel); strided: the tail given back.
+      const packedBytes = opts.stride === undefined ? 16 * 16 * 16 * 4 : plainBytes;
+      expect(be.heapBytes - used).toBeGreaterThanOrEqual(packedBytes);
+      expect(be.heapBytes - used).toBeLessThanOrEqual(packedBytes + 128);
+      be.release(weight);
+      be.release(plain);
+    }
+    be.release(map);
+  });
+
   it('runs a caller-supplied precompiled module, threaded only when it imports shared memory', async () => {
     for (const [build, threads] of [['simdShared', 2], ['simdSingle', 1]] as const) {
       const injected = await createWasmBackend({ threads: 2, module: await WebAssembly.compile(kernelBytes(build)) });
@@ -242,6 +276,15 @@ describe('wasm backend tensors and errors', () => {
     expect(() => be.reshape(a, [4, 2])).toThrow(/cannot reshape/);
     expect(() => be.attention(a, { heads: 2, seqLen: 2 })).toThrow(/not divisible by heads/);
     expect(() => be.conv2d(be.reshape(a, [1, 2, 3]), be.upload(values(16, 5), [1, 1, 4, 4]), undefined)).toThrow(/larger than/);
+    const map = be.upload(values(16 * 5 * 5, 6), [16, 5, 5]);
+    for (const kernel of [[16, 16, 3, 3], [4, 16, 3, 3]]) { // Winograd path, direct path
+      const weight = be.upload(values(kernel.reduce((x, y) => x * y, 1), 7), kernel);
+      const used = be.heapBytes;
+      const project = { weight: be.upload(values(3 * 5, 8), [3, 5, 1, 1]) };
+      expect(() => be.conv2d(map, weight, undefined, { pad: 1, project })).toThrow(/not a 1×1 conv of \d+ channels/);
+      be.release(project.weight);
+      expect(be.heapBytes).toBe(used);
+    }
     expect(() => be.relu(reference.upload(new Float32Array(1), [1]))).toThrow(/not a tensor of this backend/);
     expect(() => be.upload(new Float32Array(0), [-1])).toThrow(/invalid shape/);
   });

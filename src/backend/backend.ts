@@ -44,6 +44,11 @@ export interface Conv2dOptions {
   activation?: Activation;
   /** Added after the activation: out = act(conv(x) + b) + residual. */
   residual?: Tensor;
+  /**
+   * A 1×1 conv applied to that result (weight [P, Cout, 1, 1], optional bias [P]), returning
+   * [P, Ho, Wo]. A backend may compute it band by band so the Cout-channel map never exists whole.
+   */
+  project?: { weight: Tensor; bias?: Tensor };
 }
 
 export interface UploadOptions {
@@ -58,6 +63,12 @@ export interface UploadOptions {
 export interface ResizeOptions {
   /** Added to the resized map (same shape as the output): out = resize(x) + add. */
   add?: Tensor;
+  /**
+   * A map whose channels below `split` vary only along x and the others only along y (the UV
+   * embedding), added without materialising it at full resolution: out[c, i, j] = resize(x)[c, i, j]
+   * + (c < split ? x[c, 0, j] : y[c, i, 0]), with x [C, 1, outW] and y [C, outH, 1].
+   */
+  addSeparable?: { x: Tensor; y: Tensor; split: number };
 }
 
 export interface RowRange {
@@ -71,7 +82,10 @@ export interface Backend {
 
   upload(data: Float32Array, shape: readonly number[], opts?: UploadOptions): Tensor;
   download(t: Tensor): Promise<Float32Array>;
-  /** Frees the tensor's storage; the handle must not be used afterwards. */
+  /**
+   * Frees the tensor's storage; the handle (and every reshape view of it) must not be used
+   * afterwards, except that releasing it again does nothing.
+   */
   release(t: Tensor): void;
   /** Frees everything the backend holds (tensors, workers); it must not be used afterwards. */
   dispose(): void;

@@ -59,8 +59,7 @@ export function decodeView(be: Backend, w: Weights, encoded: Encoded, v: number,
   const fused = dptFuse(be, w, 'head.scratch.', '', pyramid, (name, t) => geo.trace?.('head.' + name, t));
   const rayLogits = withRays ? auxRayLogits(be, w, pyramid, geo) : undefined;
   releasePyramid(be, pyramid);
-  const features = dptUpsample(be, w, 'head.', fused, geo);
-  be.release(fused);
+  const features = dptUpsample(be, w, 'head.', fused, geo); // consumes fused
   return { features, rayLogits };
 }
 

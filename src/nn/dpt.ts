@@ -62,7 +62,12 @@ function residualUnit(be: Backend, w: Weights, name: string, z: Tensor): Tensor 
   return out;
 }
 
-/** FeatureFusionBlock: (top + RCU1(lateral)) → RCU2 → bilinear to size → 1×1 conv. */
+/**
+ * FeatureFusionBlock: (top + RCU1(lateral)) → RCU2 → bilinear to size → 1×1 conv, evaluated with
+ * the 1×1 conv first: both are linear and the bilinear weights of every output pixel sum to 1, so
+ * they commute (bias included), and the conv then runs on the small map (4× fewer pixels, and
+ * the upsampled input map is never held next to the output).
+ */
 function fuse(be: Backend, w: Weights, name: string, top: Tensor, lateral: Tensor | undefined, outH: number, outW: number): Tensor {
   let y = top;
   if (lateral) {
@@ -72,10 +77,10 @@ function fuse(be: Backend, w: Weights, name: string, top: Tensor, lateral: Tenso
   }
   const r2 = residualUnit(be, w, name + '.rc2', y);
   if (y !== top) be.release(y);
-  const up = be.resizeBilinear(r2, outH, outW);
+  const projected = be.conv2d(r2, w.get(name + '.out.weight', 4), w.get(name + '.out.bias', 1));
   be.release(r2);
-  const out = be.conv2d(up, w.get(name + '.out.weight', 4), w.get(name + '.out.bias', 1));
-  be.release(up);
+  const out = be.resizeBilinear(projected, outH, outW);
+  be.release(projected);
   return out;
 }
 
@@ -118,21 +123,30 @@ export function releasePyramid(be: Backend, pyramid: DptPyramid): void {
   for (const t of pyramid.levels) be.release(t);
 }
 
-/** output_conv1 (3×3, F → F/2) then bilinear to the network input size (+ UV where used). */
+/**
+ * output_conv1 (3×3, F → F/2) then bilinear to the network input size (+ UV where used).
+ * Consumes `fused`: it is released before the full-resolution output exists (the peak of memory).
+ */
 export function dptUpsample(be: Backend, w: Weights, prefix: string, fused: Tensor, geo: DptGeometry): Tensor {
   const f = be.conv2d(fused, w.get(prefix + 'scratch.out1.weight', 4), w.get(prefix + 'scratch.out1.bias', 1), { pad: 1 });
+  be.release(fused);
   geo.trace?.(prefix + 'out_conv1', f);
-  const uv = geo.uv?.(f.shape[0], geo.width, geo.height);
-  const out = be.resizeBilinear(f, geo.height, geo.width, { add: uv });
+  // The UV embedding's first half of channels depends only on the column and the second half only
+  // on the row (u and v are per-axis linspaces), so a W×1 and a 1×H embedding hold all of its
+  // values: added per axis, the full-resolution map is never built.
+  const c = f.shape[0]!;
+  const addSeparable = geo.uv && { x: geo.uv(c, geo.width, 1), y: geo.uv(c, 1, geo.height), split: c / 2 };
+  const out = be.resizeBilinear(f, geo.height, geo.width, { addSeparable });
   be.release(f);
   geo.trace?.(prefix + 'out_conv2_in', out);
   return out;
 }
 
-/** output_conv2: 3×3 conv → ReLU → 1×1 conv, returning raw logits [out_dim, H, W]. */
+/**
+ * output_conv2: 3×3 conv → ReLU → 1×1 conv, returning raw logits [out_dim, H, W]. One fused op:
+ * the 3×3 conv's full-resolution output need not exist whole (the head's memory peak).
+ */
 export function dptOutput(be: Backend, w: Weights, name: string, g: Tensor): Tensor {
-  const a = be.conv2d(g, w.get(name + 'a.weight', 4), w.get(name + 'a.bias', 1), { pad: 1, activation: 'relu' });
-  const out = be.conv2d(a, w.get(name + 'b.weight', 4), w.get(name + 'b.bias', 1));
-  be.release(a);
-  return out;
+  const project = { weight: w.get(name + 'b.weight', 4), bias: w.get(name + 'b.bias', 1) };
+  return be.conv2d(g, w.get(name + 'a.weight', 4), w.get(name + 'a.bias', 1), { pad: 1, activation: 'relu', project });
 }

@@ -215,6 +215,14 @@ export class ReferenceBackend implements Backend {
   }
 
   conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
+    if (opts.project) {
+      const { project, ...conv } = opts;
+      const [, pc, pkh, pkw] = project.weight.shape;
+      if (project.weight.shape.length !== 4 || pc !== weight.shape[0] || pkh !== 1 || pkw !== 1) {
+        throw new Error(`conv2d: project weight [${project.weight.shape}] is not a 1×1 conv of ${weight.shape[0]} channels`);
+      }
+      return this.conv2d(this.conv2d(x, weight, bias, conv), project.weight, project.bias);
+    }
     const [ci, h, w] = dims3(x, 'conv2d input');
     const [co, wci, kh, kw] = weight.shape;
     if (weight.shape.length !== 4 || wci !== ci) throw new Error(`conv2d: weight [${weight.shape}] does not fit input [${x.shape}]`);
@@ -289,6 +297,18 @@ export class ReferenceBackend implements Backend {
           const top = (1 - lx) * X[plane + y0 * w + x0] + lx * X[plane + y0 * w + x1];
           const bottom = (1 - lx) * X[plane + y1 * w + x0] + lx * X[plane + y1 * w + x1];
           out[(ch * outH + oy) * outW + ox] = (1 - ly) * top + ly * bottom;
+        }
+      }
+    }
+    if (opts.addSeparable) {
+      const { x: tx, y: ty, split } = opts.addSeparable;
+      const ax = ref(tx).data, ay = ref(ty).data;
+      if (ax.length !== c * outW || ay.length !== c * outH) {
+        throw new Error(`reference backend: resizeBilinear addSeparable needs [${c}, 1, ${outW}] and [${c}, ${outH}, 1]`);
+      }
+      for (let ch = 0; ch < c; ch++) {
+        for (let oy = 0; oy < outH; oy++) {
+          for (let ox = 0; ox < outW; ox++) out[(ch * outH + oy) * outW + ox] += ch < split ? ax[ch * outW + ox] : ay[ch * outH + oy];
         }
       }
     }

@@ -60,6 +60,17 @@ export class Heap {
     return best;
   }
 
+  /** Keeps the first `bytes` bytes of the block at ptr and frees the rest. */
+  shrink(ptr: number, bytes: number): void {
+    const size = this.#sizes.get(ptr);
+    if (size === undefined) throw new Error(`wasm heap: shrink of unknown block ${ptr}`);
+    const kept = Math.ceil((bytes + SLACK) / ALIGN) * ALIGN;
+    if (kept >= size) return;
+    this.#sizes.set(ptr, kept);
+    this.#sizes.set(ptr + kept, size - kept);
+    this.free(ptr + kept);
+  }
+
   free(ptr: number): void {
     const size = this.#sizes.get(ptr);
     if (size === undefined) throw new Error(`wasm heap: free of unknown block ${ptr}`);

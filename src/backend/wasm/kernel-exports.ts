@@ -15,6 +15,12 @@ export interface KernelExports {
   conv(planes: number, taps: number, tapCount: number, cin: number, ciStride: number, rowStride: number,
     w: number, cout: number, bias: number, act: number, residual: number, out: number, ho: number, wo: number,
     y0: number, y1: number): void;
+  packedWinogradBytes(cout: number, cin: number): number;
+  packWinograd(w: number, cout: number, cin: number, dst: number): void;
+  winogradScratchBytes(cin: number, cout: number, tileRows: number, tpr: number, w: number): number;
+  winogradConv(x: number, cin: number, h: number, w: number, relu: number, u: number, cout: number,
+    bias: number, act: number, residual: number, proj: number, projRows: number, projBias: number,
+    out: number, tileRows: number, tpr: number, scratch: number): void;
   convTransposeScatter(tmp: number, cout: number, k: number, h: number, w: number, bias: number, out: number): void;
   attentionScratchBytes(): number;
   attentionPrepare(qkv: number, rows: number, c: number, heads: number, seq: number,
@@ -28,12 +34,14 @@ export interface KernelExports {
   relu(x: number, out: number, n: number): void;
   swiglu(x: number, m: number, h: number, out: number): void;
   transpose(x: number, m: number, n: number, out: number): void;
-  resizeBilinear(x: number, c: number, h: number, w: number, oh: number, ow: number, add: number, out: number): void;
+  resizeBilinear(x: number, c: number, h: number, w: number, oh: number, ow: number, add: number,
+    addX: number, addY: number, split: number, out: number): void;
 }
 
 /** Kernels that split their work into tasks (everything but the size queries and beginJob). */
 export const PARALLEL_KERNELS = [
   'packLinear', 'linear', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
+  'packWinograd', 'winogradConv',
   'attentionPrepare', 'attentionPadKeys', 'attention', 'layerNorm', 'add', 'relu', 'swiglu',
   'transpose', 'resizeBilinear',
 ] as const satisfies readonly (keyof KernelExports)[];

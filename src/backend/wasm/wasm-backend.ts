@@ -40,12 +40,27 @@ const DEFAULT_QK_NORM_EPS = 1e-5;
 const PLANE_BAND_BYTES = 2 << 20;
 /** A 1×1 conv copies a large input into bands only for this many outputs reusing each copy. */
 const PLANES_MIN_COUT = 16;
+/**
+ * 3×3 pad-1 stride-1 convs take the Winograd path from this many channels (in and out); below,
+ * the transforms and the 16/9 larger packed weight do not pay for themselves. The choice depends
+ * on the weight only, never the map size: a weight serves one packing.
+ */
+const WINOGRAD_MIN_CHANNELS = 16;
+/**
+ * Budget of one band's Winograd-transformed inputs and products (per thread): fewer, taller bands
+ * rewrite fewer halo rows, which matters at full resolution (64→32 at 336×504: 57 ms, 77 at 1 MiB).
+ */
+const WINOGRAD_BAND_BYTES = 4 << 20;
+/** Bands per thread at least (when the map is tall enough), so threads finish together. */
+const WINOGRAD_BANDS_PER_THREAD = 4;
 
 /** A block of the wasm heap; reshape views share it. Releasing any handle frees it. */
 class Storage {
   /** The block; for a weight packed in place, the block now holding the packed form. */
   ptr: number;
   readonly size: number;
+  /** Bytes of the block: a weight's block may be reserved larger, for a larger packed form. */
+  capacity: number;
   /** A model weight: its first packing replaces the plain values. */
   readonly weight: boolean;
   /** Packed forms of this data when used as a weight, by packing kind and shape. */
@@ -54,10 +69,11 @@ class Storage {
   packedInPlace: string | undefined;
   freed = false;
 
-  constructor(ptr: number, size: number, weight: boolean) {
+  constructor(ptr: number, size: number, weight: boolean, capacity: number) {
     this.ptr = ptr;
     this.size = size;
     this.weight = weight;
+    this.capacity = capacity;
   }
 }
 
@@ -166,7 +182,20 @@ class WasmBackendImpl implements WasmBackend {
   #new(shape: readonly number[], weight = false): WasmTensor {
     checkShape(shape);
     const size = product(shape);
-    return new WasmTensor([...shape], new Storage(this.#heap.alloc(size * 4), size, weight));
+    const capacity = weight ? this.#weightCapacity(shape) : size * 4;
+    return new WasmTensor([...shape], new Storage(this.#heap.alloc(capacity), size, weight, capacity));
+  }
+
+  /**
+   * Bytes to reserve for a weight: a Winograd-eligible 3×3 kernel gets room for its 16/9 larger
+   * packed form, so that form replaces it in place among the other weights instead of landing
+   * between activations (where it would split the free space) on first use. If the kernel ends up
+   * packed for a direct (strided) conv, the tail is given back.
+   */
+  #weightCapacity(shape: readonly number[]): number {
+    const [cout, cin, kh, kw] = shape as [number, number, number, number];
+    const winograd = shape.length === 4 && kh === 3 && kw === 3 && Math.min(cin, cout) >= WINOGRAD_MIN_CHANNELS;
+    return winograd ? this.#k.packedWinogradBytes(cout, cin) : product(shape) * 4;
   }
 
   upload(data: Float32Array, shape: readonly number[], opts: UploadOptions = {}): Tensor {
@@ -222,8 +251,9 @@ class WasmBackendImpl implements WasmBackend {
 
   /**
    * The packed form `key` of w (`bytes` long), made by `pack(src, dst)` on first use. A weight's
-   * first packing replaces its plain values: in place through a scratch copy when the sizes
-   * match (no heap growth, no hole), else in a new block.
+   * first packing replaces its plain values: in place through a scratch copy when it fits the
+   * weight's block (no heap growth; a reserved tail it does not need is given back), else in a
+   * new block.
    */
   #packed(w: WasmTensor, key: string, bytes: number, pack: (src: number, dst: number) => void): number {
     const storage = w.storage;
@@ -236,17 +266,21 @@ class WasmBackendImpl implements WasmBackend {
     if (!storage.weight) {
       ptr = this.#heap.alloc(bytes);
       pack(storage.ptr, ptr);
-    } else if (bytes === storage.size * 4) {
+    } else if (bytes <= storage.capacity) {
       ptr = storage.ptr;
-      this.#withScratch([bytes], (copy) => {
-        new Uint8Array(this.#memory.buffer).copyWithin(copy!, ptr, ptr + bytes);
+      const plainBytes = storage.size * 4;
+      this.#withScratch([plainBytes], (copy) => {
+        new Uint8Array(this.#memory.buffer).copyWithin(copy!, ptr, ptr + plainBytes);
         pack(copy!, ptr);
       });
+      this.#heap.shrink(ptr, bytes);
+      storage.capacity = bytes;
     } else {
       ptr = this.#heap.alloc(bytes);
       pack(storage.ptr, ptr);
       this.#heap.free(storage.ptr);
       storage.ptr = ptr;
+      storage.capacity = bytes;
     }
     if (storage.weight) storage.packedInPlace = key;
     storage.packed.set(key, ptr);
@@ -429,12 +463,28 @@ class WasmBackendImpl implements WasmBackend {
     const wo = Math.floor((w + 2 * pad - kw) / stride) + 1;
     if (ho < 1 || wo < 1) throw new Error(`wasm backend: conv2d kernel ${kh}×${kw} larger than padded input ${h}×${w}`);
     const taps = kh * kw;
-    const packed = this.#packedConv(ws, 'conv', cout, cin, taps, [cin * taps, taps, 1]);
-    const out = this.#new([cout, ho, wo]);
     const epilogue = [
       this.#optional(bias, 'conv2d bias', cout), ACTIVATION_CODES[opts.activation ?? 'none'],
       this.#optional(opts.residual, 'conv2d residual', cout * ho * wo),
     ];
+    const winograd = kh === 3 && kw === 3 && stride === 1 && pad === 1 && Math.min(cin, cout) >= WINOGRAD_MIN_CHANNELS;
+    if (winograd) return this.#winogradConv(xs, ws, epilogue, opts.reluInput ?? false, opts.project);
+    if (opts.project) {
+      // Fused only on the Winograd path; elsewhere the full map is made, then projected. The
+      // output is allocated first, as by every other op, so the steps' scratch never lies under it.
+      const { project, ...conv } = opts;
+      const channels = this.#projection(project, cout).shape[0]!;
+      this.#optional(project.bias, 'conv2d project bias', channels);
+      const out = this.#new([channels, ho, wo]);
+      const full = this.conv2d(x, weight, bias, conv);
+      const projected = this.#tensor(this.conv2d(full, project.weight, project.bias), 'conv2d projection');
+      this.#view(out.ptr, out.size).set(this.#view(projected.ptr, projected.size));
+      this.release(full);
+      this.release(projected);
+      return out;
+    }
+    const packed = this.#packedConv(ws, 'conv', cout, cin, taps, [cin * taps, taps, 1]);
+    const out = this.#new([cout, ho, wo]);
     const direct = cin * h * w * 4 <= PLANE_BAND_BYTES || cout < PLANES_MIN_COUT;
     if (taps === 1 && stride === 1 && pad === 0 && !opts.reluInput && direct) {
       // A 1×1 conv is a GEMM over the flat pixel axis, read straight from the input while it
@@ -468,6 +518,50 @@ class WasmBackendImpl implements WasmBackend {
     return out;
   }
 
+  /** The weight of a conv2d `project` option, checked to be a 1×1 conv of `cout` channels. */
+  #projection(project: NonNullable<Conv2dOptions['project']>, cout: number): WasmTensor {
+    const pw = this.#weight(project.weight, 'conv2d project weight');
+    if (pw.shape.length !== 4 || pw.shape[1] !== cout || pw.shape[2] !== 1 || pw.shape[3] !== 1) {
+      throw new Error(`wasm backend: conv2d project weight [${pw.shape.join(', ')}] is not a 1×1 conv of ${cout} channels`);
+    }
+    return pw;
+  }
+
+  /**
+   * A 3×3 pad-1 stride-1 conv by Winograd F(2×2, 3×3) (asm/winograd.ts) in one dispatch: each
+   * task is a band of output rows within WINOGRAD_BAND_BYTES of transformed data, with at least
+   * WINOGRAD_BANDS_PER_THREAD bands per thread where the map is tall enough (load balance).
+   * With `project`, the 1×1 projection runs on each band (the conv's own output never exists).
+   */
+  #winogradConv(xs: WasmTensor, ws: WasmTensor, epilogue: number[], reluInput: boolean, project: Conv2dOptions['project']): WasmTensor {
+    const [cin, h, w] = xs.shape as [number, number, number];
+    const cout = ws.shape[0]!;
+    let projection = [0, 0, 0];
+    let outChannels = cout;
+    if (project) {
+      const pw = this.#projection(project, cout);
+      outChannels = pw.shape[0]!;
+      const projBias = this.#optional(project.bias, 'conv2d project bias', outChannels);
+      projection = [this.#packedConv(pw, 'conv', outChannels, cout, 1, [cout, 1, 1]), outChannels, projBias];
+    }
+    const packed = this.#packed(ws, `winograd ${ws.shape.join('x')}`, this.#k.packedWinogradBytes(cout, cin),
+      (src, dst) => this.#pool.run('packWinograd', [src, cout, cin, dst]));
+    const out = this.#new([outChannels, h, w]);
+    const tpr = Math.ceil(Math.ceil(w / 2) / 4) * 4;
+    const tileRowsTotal = Math.ceil(h / 2);
+    const bytesPerTileRow = 16 * (cin + cout) * tpr * 4;
+    const tileRows = Math.max(1, Math.min(
+      Math.floor(WINOGRAD_BAND_BYTES / bytesPerTileRow),
+      Math.ceil(tileRowsTotal / (WINOGRAD_BANDS_PER_THREAD * this.#pool.threads)),
+    ));
+    const scratchBytes = this.#pool.threads * this.#k.winogradScratchBytes(cin, cout, tileRows, tpr, w);
+    this.#withScratch([scratchBytes], (scratch) => {
+      this.#pool.run('winogradConv', [xs.ptr, cin, h, w, reluInput ? 1 : 0, packed, cout, ...epilogue, ...projection,
+        out.ptr, tileRows, tpr, scratch!]);
+    });
+    return out;
+  }
+
   convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | undefined): Tensor {
     const xs = this.#tensor(x, 'convTranspose2d input');
     const ws = this.#weight(weight, 'convTranspose2d weight');
@@ -496,7 +590,9 @@ class WasmBackendImpl implements WasmBackend {
     }
     const [c, h, w] = xs.shape as [number, number, number];
     const out = this.#new([c, outH, outW]);
-    this.#pool.run('resizeBilinear', [xs.ptr, c, h, w, outH, outW, this.#optional(opts.add, 'resizeBilinear add', c * outH * outW), out.ptr]);
+    this.#pool.run('resizeBilinear', [xs.ptr, c, h, w, outH, outW, this.#optional(opts.add, 'resizeBilinear add', c * outH * outW),
+      this.#optional(opts.addSeparable?.x, 'resizeBilinear addSeparable.x', c * outW),
+      this.#optional(opts.addSeparable?.y, 'resizeBilinear addSeparable.y', c * outH), opts.addSeparable?.split ?? 0, out.ptr]);
     return out;
   }
 }
