@@ -68,6 +68,10 @@ export class ProfilingBackend implements Backend {
     return this.#time('upload', '', 0, data.byteLength, () => this.inner.upload(data, shape, opts));
   }
 
+  uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts?: UploadOptions): Promise<Tensor> {
+    return this.inner.uploadWith(shape, fill, opts); // loading, not part of a forward
+  }
+
   async download(t: Tensor): Promise<Float32Array> {
     const start = performance.now();
     const out = await this.inner.download(t);

@@ -13,7 +13,7 @@ import { dequantizeQ5_K } from './q5_k.ts';
 import { dequantizeQ6_K } from './q6_k.ts';
 import { dequantizeQ8_0 } from './q8_0.ts';
 import { readTensorBytes, type GgufFile } from './reader.ts';
-import type { ByteSource } from './source.ts';
+import { readInto, type ByteSource } from './source.ts';
 import { GGML_TYPE, requireGgmlType, tensorByteSize } from './types.ts';
 
 /** Decodes whole blocks: `src` holds out.length / blockSize blocks. */
@@ -63,4 +63,18 @@ export async function readTensorF32(file: GgufFile, source: ByteSource, name: st
   const bytes = await readTensorBytes(file, source, name);
   const info = file.tensors.get(name)!;
   return dequantize(info.type, bytes, info.nelements);
+}
+
+/**
+ * Reads tensor `name` decoded to float32 into `out` (nelements values): F32 data goes straight
+ * from the source into `out`'s memory, other types through one buffer of their (smaller) bytes.
+ */
+export async function readTensorInto(file: GgufFile, source: ByteSource, name: string, out: Float32Array): Promise<void> {
+  const info = file.tensors.get(name);
+  if (!info) throw new Error(`gguf: tensor '${name}' not found`);
+  if (out.length !== info.nelements) throw new Error(`gguf: tensor '${name}' has ${info.nelements} values, target holds ${out.length}`);
+  if (info.type === GGML_TYPE.F32) return readInto(source, info.offset, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+  const decode = DEQUANTIZERS.get(info.type);
+  if (!decode) throw new Error(`gguf: no dequantizer for tensor type ${requireGgmlType(info.type).name}`);
+  decode(await readTensorBytes(file, source, name), out);
 }

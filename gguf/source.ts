@@ -6,6 +6,17 @@ export interface ByteSource {
   readonly size: number;
   /** Exactly `length` bytes starting at `offset`; rejects if the range is not inside [0, size). */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Fills `target` with the bytes starting at `offset`, without an intermediate buffer (lets
+   * weights stream straight into backend memory). Optional: readers fall back to `read`.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<void>;
+}
+
+/** source.readInto, or read + copy for sources without it. */
+export async function readInto(source: ByteSource, offset: number, target: Uint8Array): Promise<void> {
+  if (source.readInto) return source.readInto(offset, target);
+  target.set(await source.read(offset, target.byteLength));
 }
 
 /** Throws unless [offset, offset + length) is a valid range of a source of `size` bytes. */
@@ -23,6 +34,10 @@ export function bytesSource(bytes: Uint8Array | ArrayBuffer): ByteSource {
     async read(offset, length) {
       checkRange(offset, length, data.byteLength);
       return data.subarray(offset, offset + length);
+    },
+    async readInto(offset, target) {
+      checkRange(offset, target.byteLength, data.byteLength);
+      target.set(data.subarray(offset, offset + target.byteLength));
     },
   };
 }

@@ -29,16 +29,23 @@ export async function fileSource(path: string): Promise<ByteSource & { close(): 
   return {
     size,
     async read(offset, length) {
-      checkRange(offset, length, size);
       const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(out, done, Math.min(length - done, MAX_READ), offset + done);
-        if (bytesRead === 0) throw new Error(`fileSource: ${path} ended at byte ${offset + done}, expected ${size} bytes (file changed while open?)`);
-        done += bytesRead;
-      }
+      await readInto(offset, out);
       return out;
     },
+    readInto,
     close: () => handle.close(),
   };
+
+  // Reads straight into the caller's memory (e.g. a wasm heap view): no intermediate buffer.
+  async function readInto(offset: number, target: Uint8Array): Promise<void> {
+    const length = target.byteLength;
+    checkRange(offset, length, size);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await handle.read(target, done, Math.min(length - done, MAX_READ), offset + done);
+      if (bytesRead === 0) throw new Error(`fileSource: ${path} ended at byte ${offset + done}, expected ${size} bytes (file changed while open?)`);
+      done += bytesRead;
+    }
+  }
 }

@@ -81,6 +81,11 @@ export interface Backend {
   readonly name: string;
 
   upload(data: Float32Array, shape: readonly number[], opts?: UploadOptions): Tensor;
+  /**
+   * A new tensor whose values `fill` writes into the view it is given (the backend's own memory,
+   * valid only during `fill`): weights stream from a file into place with no transient copy.
+   */
+  uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts?: UploadOptions): Promise<Tensor>;
   download(t: Tensor): Promise<Float32Array>;
   /**
    * Frees the tensor's storage; the handle (and every reshape view of it) must not be used

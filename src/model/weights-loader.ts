@@ -1,10 +1,10 @@
-// Reads a GGUF's tensors, dequantizes them to float32 and places them on a backend, under their
+// Reads a GGUF's tensors, dequantized to float32 straight into backend memory (no transient
+// whole-tensor copy: peak RSS stays near the model size), under their
 // canonical names (the nested-metric file's `m_vit.` / `m_head.` become `vit.` / `head.`).
 
-import { dequantize } from '../../gguf/dequantize.ts';
-import { readTensorBytes, type GgufFile, type GgufTensorInfo } from '../../gguf/reader.ts';
+import { readTensorInto } from '../../gguf/dequantize.ts';
+import type { GgufFile } from '../../gguf/reader.ts';
 import { shapeOf } from '../../gguf/shape.ts';
-import { GGML_TYPE } from '../../gguf/types.ts';
 import type { ByteSource } from '../../gguf/source.ts';
 import type { Backend, Tensor } from '../backend/backend.ts';
 import type { Weights } from '../nn/weights.ts';
@@ -48,16 +48,8 @@ export async function loadWeights(file: GgufFile, source: ByteSource, backend: B
   for (const info of file.tensors.values()) {
     const name = canonicalName(info.name);
     if (!only(name)) continue;
-    const data = decode(info, await readTensorBytes(file, source, info.name));
-    weights.add(name, backend.upload(data, shapeOf(info), { weight: true }));
+    const tensor = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true });
+    weights.add(name, tensor);
   }
   return weights;
-}
-
-/** The tensor as float32; F32 bytes are viewed, not copied (one transient copy less per tensor). */
-function decode(info: GgufTensorInfo, bytes: Uint8Array): Float32Array {
-  if (info.type === GGML_TYPE.F32 && bytes.byteOffset % 4 === 0 && bytes.byteLength >= info.nelements * 4) {
-    return new Float32Array(bytes.buffer, bytes.byteOffset, info.nelements);
-  }
-  return dequantize(info.type, bytes, info.nelements);
 }

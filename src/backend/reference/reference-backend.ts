@@ -59,6 +59,12 @@ export class ReferenceBackend implements Backend {
     return new RefTensor(data.slice(), shape);
   }
 
+  async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>): Promise<Tensor> {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    await fill(data);
+    return new RefTensor(data, shape);
+  }
+
   async download(t: Tensor): Promise<Float32Array> {
     return ref(t).data.slice();
   }

@@ -208,6 +208,18 @@ class WasmBackendImpl implements WasmBackend {
     return t;
   }
 
+  async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts: UploadOptions = {}): Promise<Tensor> {
+    checkShape(shape);
+    const t = this.#new(shape, opts.weight === true);
+    try {
+      await fill(this.#view(t.ptr, t.size));
+    } catch (e) {
+      this.release(t);
+      throw e;
+    }
+    return t;
+  }
+
   download(t: Tensor): Promise<Float32Array> {
     const w = this.#tensor(t, 'download input');
     return Promise.resolve(this.#view(w.ptr, w.size).slice());
