@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readTensorF32 } from '../gguf/dequantize.ts';
+import { readTensorF32, readTensorInto } from '../gguf/dequantize.ts';
 import {
   GGUF_VALUE_TYPE_NAMES, kvArray, kvBool, kvNumber, kvNumberArray, kvNumberArrayOr, kvNumberOr, kvString, kvStringOr,
   type GgufValue,
@@ -175,6 +175,13 @@ describe('fileSource', () => {
       expect(await readTensorF32(b, fromFile, last)).toEqual(await readTensorF32(a, fromMemory, last));
       await expect(fromFile.read(fromFile.size - 4, 8)).rejects.toThrow(/outside the source/);
       await expect(fromMemory.read(-1, 4)).rejects.toThrow(/outside the source/);
+      // readTensorInto decodes straight into a caller's buffer (here shared memory, as a wasm heap is).
+      const info = b.tensors.get(last)!;
+      const into = new Float32Array(new SharedArrayBuffer(info.nelements * 4));
+      await readTensorInto(b, fromFile, last, into);
+      expect(Array.from(into)).toEqual(Array.from(await readTensorF32(a, fromMemory, last)));
+      await expect(readTensorInto(b, fromFile, last, new Float32Array(info.nelements + 1))).rejects.toThrow(/target holds/);
+      await expect(fromFile.readInto!(fromFile.size - 4, new Uint8Array(8))).rejects.toThrow(/outside the source/);
     } finally {
       await fromFile.close();
     }
