@@ -1,7 +1,15 @@
 // Node-only: starts a wasm-backend pool worker with node:worker_threads (Node has no global
 // Worker). src/node.ts registers it with the thread pool, so the core never imports `node:`.
 import { Worker } from 'node:worker_threads';
-import { NODE_WORKER_SOURCE } from './backend/wasm/worker-source.ts';
+import { SERVE_KERNELS_SOURCE } from './backend/wasm/worker-source.ts';
+
+/** worker_threads in eval mode (CommonJS): the data arrives as workerData. */
+const NODE_WORKER_SOURCE = `${SERVE_KERNELS_SOURCE}
+const { workerData, parentPort } = require('node:worker_threads');
+const run = serveKernels(...workerData);
+parentPort.postMessage('ready');
+run();
+`;
 import type { WorkerHandle } from './backend/wasm/thread-pool.ts';
 
 export async function startNodeWorker(data: readonly unknown[]): Promise<WorkerHandle> {

@@ -1,5 +1,5 @@
-// The code each pool worker runs, as source text: a worker is started from a string (Node
-// `eval` worker or a Blob URL), so no separate file has to survive bundling. The worker
+// The code each pool worker runs, as source text: a worker is started from a string (a Blob URL
+// here; a Node `eval` worker in src/node-worker-threads.ts), so no separate file has to survive bundling. The worker
 // instantiates the shared kernel module on the shared memory and then serves jobs forever:
 // wait for the generation word to change, call the kernel with the arguments from the control
 // block, decrement the "remaining" word and wake the caller when it reaches 0.
@@ -11,7 +11,8 @@ export const CONTROL_OFFSET = 64;
 export const ARGS_OFFSET = 128;
 export const MAX_ARGS = 24;
 
-const serve = `
+/** serveKernels(module, memory, kernelNames) → the job loop; the runtime-specific entries call it. */
+export const SERVE_KERNELS_SOURCE = `
 function serveKernels(module, memory, names) {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const kernels = names.map((name) => exports[name]);
@@ -36,16 +37,8 @@ function serveKernels(module, memory, names) {
 }
 `;
 
-/** Node worker_threads (eval mode, CommonJS): data arrives as workerData. */
-export const NODE_WORKER_SOURCE = `${serve}
-const { workerData, parentPort } = require('node:worker_threads');
-const run = serveKernels(...workerData);
-parentPort.postMessage('ready');
-run();
-`;
-
 /** Web/Deno/Bun module worker: data arrives as the first message. */
-export const WEB_WORKER_SOURCE = `${serve}
+export const WEB_WORKER_SOURCE = `${SERVE_KERNELS_SOURCE}
 self.onmessage = (event) => {
   const run = serveKernels(...event.data);
   self.postMessage('ready');
