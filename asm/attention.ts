@@ -9,6 +9,7 @@
 //   v  [bh][seq][dp]          dp = d rounded up to 8, zero-padded, the B operand of p·v
 import { nextTask, threadSlot, ZERO_TAP } from './tasks';
 import { MR, tile } from './tile';
+import { layerNormRow } from './norm';
 import { exp4 } from './vmath';
 
 /** Queries per task. */
@@ -21,11 +22,6 @@ export function attentionScratchBytes(): i32 {
   return (QT * KB + 2 * QT) * 4;
 }
 
-// @ts-ignore: decorator
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
 /**
  * On the d contiguous values at p: LayerNorm when w != 0, then rotate-half RoPE per half
  * (pairs (j, j+d/4) inside each half) when cos != 0, then the scale. Four lanes at a time.
@@ -33,35 +29,7 @@ export function attentionScratchBytes(): i32 {
 // @ts-ignore: decorator
 @inline function normRopeScale(p: usize, d: i32, w: usize, b: usize, eps: f32, cos: usize, sin: usize, scale: f32): void {
   const d4 = d & ~3;
-  if (w != 0) {
-    let acc = f32x4.splat(0);
-    for (let j = 0; j < d4; j += 4) acc = f32x4.add(acc, v128.load(p + <usize>j * 4));
-    let sum = hsum(acc);
-    for (let j = d4; j < d; j++) sum += load<f32>(p + <usize>j * 4);
-    const mean = sum / <f32>d;
-    const mv = f32x4.splat(mean);
-    acc = f32x4.splat(0);
-    for (let j = 0; j < d4; j += 4) {
-      const t = f32x4.sub(v128.load(p + <usize>j * 4), mv);
-      acc = f32x4.add(acc, f32x4.mul(t, t));
-    }
-    let sq = hsum(acc);
-    for (let j = d4; j < d; j++) {
-      const t = load<f32>(p + <usize>j * 4) - mean;
-      sq += t * t;
-    }
-    const rstd: f32 = 1 / sqrt<f32>(sq / <f32>d + eps);
-    const rv = f32x4.splat(rstd);
-    for (let j = 0; j < d4; j += 4) {
-      const o = <usize>j * 4;
-      const t = f32x4.mul(f32x4.sub(v128.load(p + o), mv), rv);
-      v128.store(p + o, f32x4.add(f32x4.mul(t, v128.load(w + o)), v128.load(b + o)));
-    }
-    for (let j = d4; j < d; j++) {
-      const o = <usize>j * 4;
-      store<f32>(p + o, (load<f32>(p + o) - mean) * rstd * load<f32>(w + o) + load<f32>(b + o));
-    }
-  }
+  if (w != 0) layerNormRow(p, p, d, w, b, eps);
   if (cos != 0) {
     const half = d >> 1;
     const quarter = d >> 2;
