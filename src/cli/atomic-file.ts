@@ -2,9 +2,8 @@
 // place only when every chunk is written, so an interrupted or failed run never leaves a
 // truncated model behind.
 import { open, rename, stat, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
 import { describeFsError } from './fs-error.ts';
+import { temporaryPath } from './output-files.ts';
 
 /** Streams `chunks` to `path`; resolves to the bytes written. `what` names the path in errors ("--out"). */
 export async function writeFileAtomically(path: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, what: string): Promise<number> {
@@ -13,7 +12,7 @@ export async function writeFileAtomically(path: string, chunks: AsyncIterable<Ui
   };
   // Checked up front: rename would only find out after the whole file was produced.
   if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new Error(`cannot write ${what} ${path}: is a directory`);
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temporary = temporaryPath(path);
   const handle = await open(temporary, 'wx').catch(fail);
   let size = 0;
   try {

@@ -12,7 +12,8 @@ export interface OutputFile {
   path: string;
 }
 
-function temporaryPath(path: string): string {
+/** A fresh hidden name next to `path`, in the same directory so the final rename is atomic. */
+export function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
