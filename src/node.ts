@@ -4,11 +4,32 @@
 import { open } from 'node:fs/promises';
 import { checkRange, type ByteSource } from '../gguf/source.ts';
 import { registerWorkerStarter } from './backend/wasm/thread-pool.ts';
+import { registerGpuProvider } from './backend/webgpu/gpu-source.ts';
 import { startNodeWorker } from './node-worker-threads.ts';
 
 export * from './index.ts';
 
 registerWorkerStarter(startNodeWorker);
+registerGpuProvider(nodeGpu);
+
+let dawn: Promise<GPU | undefined> | undefined;
+/**
+ * WebGPU in Node comes from the optional `webgpu` package (Dawn), imported on first use only;
+ * without it the webgpu backend reports that no WebGPU is available.
+ */
+function nodeGpu(): Promise<GPU | undefined> {
+  dawn ??= (async () => {
+    const name = 'webgpu'; // not a static import: the package is optional
+    let mod: { create(flags: string[]): GPU };
+    try {
+      mod = await import(name);
+    } catch {
+      return undefined;
+    }
+    return mod.create([]);
+  })();
+  return dawn;
+}
 
 /** Largest single fs read; Node rejects reads of 2 GiB or more in one call. */
 const MAX_READ = 1 << 30;
