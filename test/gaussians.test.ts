@@ -1,8 +1,8 @@
 // DA3-GIANT's 3D Gaussians (`infer_gs`) against the PyTorch reference of the tiny giant model:
 // the GSDPT head stage by stage and the adapter's world Gaussians at 84×56 (all pixels), the
 // whole path at 224×224 (sampled Gaussians), the Wigner-D SH rotation (unit fixture), the
-// public API, and the PLY exporters. Network runs use the wasm backend only (the reference
-// backend runs the same graph: see da3-parity.test.ts).
+// public API, and the PLY exporters. Network runs use the fast backends (wasm, and webgpu where
+// an adapter exists); the reference backend runs the same graph in da3-parity.test.ts.
 
 import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +12,12 @@ import { rotateShInPlace, shRotation } from '../src/geometry/wigner-d.ts';
 import { runDa3, type Da3Output } from '../src/model/da3.ts';
 import { bytesSource, loadModel, type RgbImage } from '../src/index.ts';
 import type { Gaussians } from '../src/types.ts';
-import { BACKENDS } from './helpers/backends.ts';
+import { FAST_BACKENDS } from './helpers/backends.ts';
 import { loadReference, readFixture, type Reference } from './helpers/fixtures.ts';
 import { expectDenseOutput, expectIntermediate, expectMaxAbs, expectMaxRel } from './helpers/metrics.ts';
 import { loadFixtureModel, recordingTrace, step2Input, transposed, type FixtureModel, type Traced } from './helpers/model.ts';
 
 const GGUF = 'models/da3-giant/pack-da3-giant-aux-f32.gguf';
-const WASM = BACKENDS.find((b) => b.name.startsWith('wasm'))!;
 
 /** The reference stores quaternions up to sign (w ≥ 0 flips where w ≈ 0): align ours to it per Gaussian. */
 function signAligned(ours: Float32Array, ref: Float32Array): Float32Array {
@@ -41,13 +40,13 @@ function expectGaussians(g: Gaussians, ref: Reference, suffix: string, pick: (i:
   }
 }
 
-describe('GS head and adapter, desk r84 (every stage, wasm backend)', () => {
+describe.each(FAST_BACKENDS)('GS head and adapter, desk r84 (every stage), $name backend', (backend) => {
   let model: FixtureModel;
   let ref: Reference;
   let out: Da3Output;
   const traced = new Map<string, Traced>();
   beforeAll(async () => {
-    model = await loadFixtureModel(await WASM.create(), GGUF);
+    model = await loadFixtureModel(await backend.create(), GGUF);
     ref = loadReference('refs/da3-giant/desk.r84.full.safetensors');
     out = await runDa3(model.be, model.cfg, model.weights, model.cache, step2Input(['desk.r84'], model.cfg), { gaussians: true, trace: recordingTrace(model.be, traced) });
   });
@@ -70,9 +69,9 @@ describe('GS head and adapter, desk r84 (every stage, wasm backend)', () => {
   });
 });
 
-describe('GS end to end, desk_sq680 r224 (sampled Gaussians, wasm backend)', () => {
+describe.each(FAST_BACKENDS)('GS end to end, desk_sq680 r224 (sampled Gaussians), $name backend', (backend) => {
   it('depth, cameras and the sampled Gaussians match', async () => {
-    const model = await loadFixtureModel(await WASM.create(), GGUF);
+    const model = await loadFixtureModel(await backend.create(), GGUF);
     try {
       const ref = loadReference('refs/da3-giant/desk_sq680.r224.gs.safetensors');
       const out = await runDa3(model.be, model.cfg, model.weights, model.cache, step2Input(['desk_sq680.r224'], model.cfg), { gaussians: true });

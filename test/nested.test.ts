@@ -5,23 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alignNested, type NestedAlignment } from '../src/geometry/nested-align.ts';
 import { runDa3 } from '../src/model/da3.ts';
 import { runMonocular } from '../src/model/monocular.ts';
-import { BACKENDS } from './helpers/backends.ts';
+import { FAST_BACKENDS } from './helpers/backends.ts';
 import { bytesSource, decodeImage, loadModel } from '../src/index.ts';
 import { loadReference, readFixture } from './helpers/fixtures.ts';
 import { expectDenseOutput, expectIntermediate, expectMaxAbs, expectMaxRel } from './helpers/metrics.ts';
 import { loadFixtureModel, step2Input, type FixtureModel } from './helpers/model.ts';
 
-const wasm = BACKENDS.find((b) => b.name.startsWith('wasm'))!;
+const CASES = FAST_BACKENDS.flatMap((backend) => ['desk.r112', 'desk.r504'].map((input) => ({ backend, input })));
 
-describe.each(['desk.r112', 'desk.r504'])('nested any-view + metric, %s', (input) => {
+describe.each(CASES)('nested any-view + metric, $input, $backend.name backend', ({ backend, input }) => {
   let anyview: FixtureModel, metric: FixtureModel;
   let aligned: NestedAlignment;
   let intrinsics: Float64Array;
   const ref = loadReference(`refs/da3nested/${input}${input.endsWith('112') ? '.full' : ''}.safetensors`);
 
   beforeAll(async () => {
-    anyview = await loadFixtureModel(await wasm.create(), 'models/da3nested/pack-da3nested-anyview-f32.gguf');
-    metric = await loadFixtureModel(await wasm.create(), 'models/da3nested/pack-da3nested-metric-f32.gguf');
+    anyview = await loadFixtureModel(await backend.create(), 'models/da3nested/pack-da3nested-anyview-f32.gguf');
+    metric = await loadFixtureModel(await backend.create(), 'models/da3nested/pack-da3nested-metric-f32.gguf');
     // The metric file has no preprocessing keys: both branches see the any-view file's input.
     const x = step2Input([input], anyview.cfg);
     const a = await runDa3(anyview.be, anyview.cfg, anyview.weights, anyview.cache, x);

@@ -1,16 +1,12 @@
-// Op parity of the wasm backend against the reference backend: a declarative table of cases
-// (odd sizes, tails of every tile size, real DA3 head/backbone shapes scaled down), each run on
-// the SIMD128 and relaxed-SIMD builds with 1 and 2 threads. Every case also checks that the op
-// wrote nothing outside its output (canary bytes around it, inputs unchanged).
-import '../src/node.ts'; // registers worker_threads for the wasm thread pool
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend, Tensor } from '../src/backend/backend.ts';
-import { ReferenceBackend } from '../src/backend/reference/reference-backend.ts';
-import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.ts';
-import { kernelBytes, relaxedSimdSupported } from '../src/backend/wasm/kernel-module.ts';
+// The op parity table every backend runs against the reference backend: a declarative list of
+// cases (odd sizes, tails of every tile size, real DA3 head/backbone shapes scaled down) with an
+// NMSE gate each. test/backend-ops.test.ts runs it; the table lives here so it is written once.
+import { expect } from 'vitest';
+import type { Backend, Tensor } from '../../src/backend/backend.ts';
+import { ReferenceBackend } from '../../src/backend/reference/reference-backend.ts';
 
 /** Deterministic values in [-scale, scale). */
-function values(n: number, seed: number, scale = 1): Float32Array {
+export function values(n: number, seed: number, scale = 1): Float32Array {
   const out = new Float32Array(n);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
@@ -21,7 +17,7 @@ function values(n: number, seed: number, scale = 1): Float32Array {
 }
 
 /** Normalised mean squared error Σ(a−b)² / Σb². */
-function nmse(actual: Float32Array, expected: Float32Array): number {
+export function nmse(actual: Float32Array, expected: Float32Array): number {
   expect(actual.length).toBe(expected.length);
   let num = 0, den = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -31,8 +27,8 @@ function nmse(actual: Float32Array, expected: Float32Array): number {
   return den === 0 ? num : num / den;
 }
 
-type Inputs = Record<string, Tensor>;
-interface OpCase {
+export type Inputs = Record<string, Tensor>;
+export interface OpCase {
   name: string;
   /** Input shapes (values are drawn deterministically); `scale` per input where it matters. */
   inputs: Record<string, { shape: number[]; scale?: number; positive?: boolean }>;
@@ -45,7 +41,7 @@ const ropeTables = (seq: number, d: number) => ({
   cos: { shape: [seq, d] }, sin: { shape: [seq, d] },
 });
 
-const cases: OpCase[] = [
+export const OP_CASES: OpCase[] = [
   // ---- linear: every MR/8-column tail, each epilogue, real DA3 widths with few rows ----
   { name: 'linear 1×1→1', inputs: { x: { shape: [1, 1] }, w: { shape: [1, 1] } }, run: (be, x) => be.linear(x.x!, x.w!, undefined), maxNmse: 1e-13 },
   { name: 'linear 37×50→29 +bias', inputs: { x: { shape: [37, 50] }, w: { shape: [29, 50] }, b: { shape: [29] } }, run: (be, x) => be.linear(x.x!, x.w!, x.b), maxNmse: 1e-12 },
@@ -111,7 +107,7 @@ const cases: OpCase[] = [
   { name: 'resize same size', inputs: { x: { shape: [2, 5, 6] } }, run: (be, x) => be.resizeBilinear(x.x!, 5, 6), maxNmse: 0 },
 ];
 
-function uploadInputs(be: Backend, c: OpCase, seed: number): Inputs {
+export function uploadInputs(be: Backend, c: OpCase, seed: number): Inputs {
   const out: Inputs = {};
   let i = 0;
   for (const [name, spec] of Object.entries(c.inputs)) {
@@ -121,9 +117,9 @@ function uploadInputs(be: Backend, c: OpCase, seed: number): Inputs {
   return out;
 }
 
-const reference = new ReferenceBackend();
+export const reference = new ReferenceBackend();
 const expected = new Map<string, Promise<Float32Array>>();
-function expectedOf(c: OpCase): Promise<Float32Array> {
+export function expectedOf(c: OpCase): Promise<Float32Array> {
   let result = expected.get(c.name);
   if (!result) {
     result = reference.download(c.run(reference, uploadInputs(reference, c, c.name.length)));
@@ -132,160 +128,3 @@ function expectedOf(c: OpCase): Promise<Float32Array> {
   return result;
 }
 
-const CANARY = 0x7fc0dead; // a NaN pattern no kernel produces
-const GUARD_BYTES = 64;
-
-const configs = [
-  { threads: 1, relaxedSimd: false },
-  { threads: 1, relaxedSimd: true },
-  { threads: 2, relaxedSimd: false },
-  { threads: 2, relaxedSimd: true },
-];
-
-describe.each(configs)('wasm backend, $threads thread(s), relaxed SIMD $relaxedSimd', (config) => {
-  let be: WasmBackend;
-  beforeAll(async () => {
-    be = await createWasmBackend(config);
-  });
-  afterAll(() => be.dispose());
-
-  it('runs the requested build and thread count', () => {
-    expect(be.threads).toBe(config.threads);
-    expect(be.relaxedSimd).toBe(config.relaxedSimd && relaxedSimdSupported());
-  });
-
-  it.each(cases)('$name', async (c) => {
-    // Fill fresh heap with the canary so the output and its neighbours start out as canary.
-    const filler = be.upload(new Float32Array(new Int32Array(1 << 21).fill(CANARY).buffer), [1 << 21]);
-    be.release(filler);
-    const inputs = uploadInputs(be, c, c.name.length);
-    const before = await Promise.all(Object.values(inputs).map((t) => be.download(t)));
-    const out = c.run(be, inputs);
-    const { offset, length } = be.heapLocation(out);
-    const words = new Int32Array(be.memory.buffer);
-    const guard = [
-      ...words.subarray((offset - GUARD_BYTES) / 4, offset / 4),
-      ...words.subarray(offset / 4 + length, offset / 4 + length + GUARD_BYTES / 4),
-    ];
-    const ref = await expectedOf(c);
-    const actual = await be.download(out);
-    expect(out.shape).toEqual(c.run(reference, uploadInputs(reference, c, 0)).shape);
-    expect(nmse(actual, ref)).toBeLessThanOrEqual(c.maxNmse);
-    expect(guard.every((w) => w === CANARY)).toBe(true);
-    const after = await Promise.all(Object.values(inputs).map((t) => be.download(t)));
-    expect(after).toEqual(before);
-    for (const t of [out, ...Object.values(inputs)]) be.release(t);
-  });
-});
-
-describe('wasm backend tensors and errors', () => {
-  let be: WasmBackend;
-  beforeAll(async () => {
-    be = await createWasmBackend({ threads: 1 });
-  });
-
-  it('round-trips uploads, shares storage with reshape views and frees on release', async () => {
-    const used = be.heapBytes;
-    const t = be.upload(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
-    const v = be.reshape(t, [3, 2]);
-    expect(v.shape).toEqual([3, 2]);
-    expect(await be.download(v)).toEqual(new Float32Array([1, 2, 3, 4, 5, 6]));
-    be.release(v);
-    be.release(t);
-    expect(be.heapBytes).toBe(used);
-    expect(() => be.download(t)).toThrow(/released/);
-  });
-
-  it('keeps one packed copy of a weight across calls and frees it with the weight', () => {
-    const x = be.upload(values(12, 1), [3, 4]);
-    const w = be.upload(values(20, 2), [5, 4]);
-    be.release(be.linear(x, w, undefined));
-    const packed = be.heapBytes;
-    be.release(be.linear(x, be.reshape(w, [5, 4]), undefined));
-    expect(be.heapBytes).toBe(packed);
-    be.release(w);
-    be.release(x);
-    expect(be.heapBytes).toBe(0);
-  });
-
-  it('packs weights in place: one copy on the heap, same results, plain use afterwards refused', async () => {
-    const x = be.upload(values(21, 1), [3, 7]);
-    const map = be.upload(values(4 * 5 * 6, 2), [4, 5, 6]);
-    for (const [kind, shape] of [['linear', [16, 7]], ['linear', [5, 7]], ['conv', [13, 4, 3, 3]]] as const) {
-      const data = values(shape.reduce((a, b) => a * b, 1), 3);
-      const run = (w: Tensor) => kind === 'linear' ? be.linear(x, w, undefined) : be.conv2d(map, w, undefined, { pad: 1 });
-      const plain = be.upload(data, shape);
-      const expected = await be.download(run(plain));
-      const used = be.heapBytes;
-      const weight = be.upload(data, shape, { weight: true });
-      const size = be.heapBytes - used;
-      const out = run(weight);
-      expect(await be.download(out)).toEqual(expected);
-      be.release(out);
-      expect(be.heapBytes - used).toBeLessThanOrEqual(shape[0] % 8 === 0 || kind === 'conv' ? size : 2 * size);
-      expect(() => be.download(weight)).toThrow(/packed for .*plain values are gone/);
-      expect(() => be.add(weight, weight)).toThrow(/plain values are gone/);
-      if (kind === 'linear') expect(() => be.conv2d(be.reshape(x, [7, 3, 1]), be.reshape(weight, [shape[0], 7, 1, 1]), undefined)).toThrow(/cannot also be used as conv/);
-      be.release(weight);
-      be.release(plain);
-    }
-  });
-
-  it('reserves room for a 3×3 kernel\'s Winograd form, and gives it back when the kernel is packed for a strided conv', async () => {
-    const map = be.upload(values(16 * 20 * 20, 4), [16, 20, 20]);
-    const shape = [16, 16, 3, 3];
-    const data = values(16 * 16 * 9, 5);
-    const plainBytes = data.length * 4;
-    for (const opts of [{ pad: 1 }, { pad: 1, stride: 2 }]) {
-      const plain = be.upload(data, shape);
-      const conv = (w: Tensor) => be.conv2d(map, w, undefined, opts);
-      const expected = await be.download(conv(plain));
-      const used = be.heapBytes;
-      const weight = be.upload(data, shape, { weight: true });
-      expect(be.heapBytes - used).toBeGreaterThanOrEqual(16 * 16 * 16 * 4);
-      const out = conv(weight);
-      expect(await be.download(out)).toEqual(expected);
-      be.release(out);
-      // Winograd: packed in the reserved block (16 taps per kernel); strided: the tail given back.
-      const packedBytes = opts.stride === undefined ? 16 * 16 * 16 * 4 : plainBytes;
-      expect(be.heapBytes - used).toBeGreaterThanOrEqual(packedBytes);
-      expect(be.heapBytes - used).toBeLessThanOrEqual(packedBytes + 128);
-      be.release(weight);
-      be.release(plain);
-    }
-    be.release(map);
-  });
-
-  it('runs a caller-supplied precompiled module, threaded only when it imports shared memory', async () => {
-    for (const [build, threads] of [['simdShared', 2], ['simdSingle', 1]] as const) {
-      const injected = await createWasmBackend({ threads: 2, module: await WebAssembly.compile(kernelBytes(build)) });
-      expect(injected.threads).toBe(threads);
-      const x = injected.upload(new Float32Array([1, -2, 3]), [1, 3]);
-      const w = injected.upload(new Float32Array([1, 1, 1, 2, 0, -1]), [2, 3]);
-      expect(await injected.download(injected.linear(x, w, undefined))).toEqual(new Float32Array([2, -1]));
-      injected.dispose();
-    }
-  });
-
-  it('rejects mismatched shapes and foreign tensors with clear errors', () => {
-    const a = be.upload(values(6, 3), [2, 3]);
-    const b = be.upload(values(8, 4), [2, 4]);
-    expect(() => be.upload(new Float32Array(5), [2, 3])).toThrow(/5 values/);
-    expect(() => be.linear(a, b, undefined)).toThrow(/does not end in 4/);
-    expect(() => be.add(a, b)).toThrow(/add of/);
-    expect(() => be.reshape(a, [4, 2])).toThrow(/cannot reshape/);
-    expect(() => be.attention(a, { heads: 2, seqLen: 2 })).toThrow(/not divisible by heads/);
-    expect(() => be.conv2d(be.reshape(a, [1, 2, 3]), be.upload(values(16, 5), [1, 1, 4, 4]), undefined)).toThrow(/larger than/);
-    const map = be.upload(values(16 * 5 * 5, 6), [16, 5, 5]);
-    for (const kernel of [[16, 16, 3, 3], [4, 16, 3, 3]]) { // Winograd path, direct path
-      const weight = be.upload(values(kernel.reduce((x, y) => x * y, 1), 7), kernel);
-      const used = be.heapBytes;
-      const project = { weight: be.upload(values(3 * 5, 8), [3, 5, 1, 1]) };
-      expect(() => be.conv2d(map, weight, undefined, { pad: 1, project })).toThrow(/not a 1×1 conv of \d+ channels/);
-      be.release(project.weight);
-      expect(be.heapBytes).toBe(used);
-    }
-    expect(() => be.relu(reference.upload(new Float32Array(1), [1]))).toThrow(/not a tensor of this backend/);
-    expect(() => be.upload(new Float32Array(0), [-1])).toThrow(/invalid shape/);
-  });
-});
