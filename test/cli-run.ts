@@ -10,15 +10,24 @@ export const repoPath = (relative: string) => fileURLToPath(new URL(`../${relati
 export interface CliResult {
   code: number | null;
   stdout: string;
+  /** stderr without the `backend: …` report (in `backend`) and Dawn's adapter warnings. */
   stderr: string;
+  /** The `backend: …` lines the run printed (one per loaded model). */
+  backend: string[];
 }
+
+/** Dawn's notices when it opens a Vulkan adapter (lavapipe prints them): not ours, not errors. */
+const DAWN_NOTICE = /^Warning: maxDynamic\w+PerPipelineLayout artificially reduced/;
 
 export function runCli(args: readonly string[]): CliResult {
   const result = spawnSync(process.execPath, [repoPath('bin/depth-anything.js'), ...args], {
     encoding: 'utf8',
     timeout: 120_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  const lines = result.stderr.split(/(?<=\n)/);
+  const backend = lines.filter((l) => l.startsWith('backend: ')).map((l) => l.trimEnd());
+  const stderr = lines.filter((l) => !l.startsWith('backend: ') && !DAWN_NOTICE.test(l)).join('');
+  return { code: result.status, stdout: result.stdout, stderr, backend };
 }
 
 const tempDirs: string[] = [];

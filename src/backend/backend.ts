@@ -79,6 +79,8 @@ export interface RowRange {
 
 export interface Backend {
   readonly name: string;
+  /** What runs, in one line for a user, e.g. "wasm (relaxed-simd, 2 threads)". */
+  readonly description?: string;
 
   upload(data: Float32Array, shape: readonly number[], opts?: UploadOptions): Tensor;
   /**

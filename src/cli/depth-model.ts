@@ -10,12 +10,19 @@ export interface LoadOptions {
   gaussians?: boolean;
 }
 
-/** Loads the weights of an open model file, naming the file in any error. */
+/**
+ * Loads the weights of an open model file, naming the file in any error, and says on stderr
+ * which backend runs it (so a fallback from WebGPU to wasm is never silent). The CLI's default
+ * backend is `auto`: WebGPU on a hardware adapter, otherwise wasm.
+ */
 export async function loadDepthModel(path: string, source: ModelSource, options: LoadOptions): Promise<DepthModel> {
+  let model: DepthModel;
   try {
     // loadModel checks the backend name and lists the available ones in its error.
-    return await loadModel(source, { backend: options.backend, threads: options.threads, metricModel: options.metricModel, gaussians: options.gaussians });
+    model = await loadModel(source, { backend: options.backend ?? 'auto', threads: options.threads, metricModel: options.metricModel, gaussians: options.gaussians });
   } catch (e) {
     throw new Error(`cannot load model ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  process.stderr.write(`backend: ${model.backendDescription}\n`);
+  return model;
 }

@@ -4,8 +4,7 @@
 import { readGguf } from '../../gguf/reader.ts';
 import type { ByteSource } from '../../gguf/source.ts';
 import type { Backend } from '../backend/backend.ts';
-import { ReferenceBackend } from '../backend/reference/reference-backend.ts';
-import { createWasmBackend } from '../backend/wasm/index.ts';
+import { createBackendByName, type BackendName } from '../backend/select-backend.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import { readModelConfig, type ModelConfig } from './config.ts';
 import { runDa3, type Da3Output } from './da3.ts';
@@ -17,16 +16,20 @@ import { createNestedModel } from './nested.ts';
 import { preprocessViews } from './preprocess-views.ts';
 import { loadWeights } from './weights-loader.ts';
 
-export const BACKEND_NAMES = ['wasm', 'reference'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+export { BACKEND_NAMES, type BackendName } from '../backend/select-backend.ts';
 
 export interface LoadOptions {
-  /** A backend name, or a Backend instance (e.g. one shared between models). Default: wasm. */
+  /**
+   * A backend name, or a Backend instance (e.g. one shared between models). Default: wasm.
+   * `auto` runs WebGPU on a hardware adapter and wasm otherwise (see `backendDescription`).
+   */
   backend?: BackendName | (string & {}) | Backend;
   /** Threads for the wasm backend (default: all cores where workers are available). */
   threads?: number;
   /** A precompiled kernel module for the wasm backend, for runtimes that refuse to compile bytes. */
   wasmModule?: WebAssembly.Module;
+  /** A GPUDevice of the caller's for the webgpu backend (used as is, not destroyed on dispose). */
+  device?: GPUDevice;
   /**
    * DA3NESTED: the metric-branch GGUF to pair with this any-view GGUF. Predictions are then in
    * metres (depth and camera translations scaled by the metric alignment).
@@ -54,6 +57,8 @@ export interface DepthModel {
   /** The backend running the network, and how many threads it uses per op. */
   readonly backend: string;
   readonly threads: number;
+  /** What runs the network, in one line, e.g. "webgpu (nvidia ampere …)" or "wasm (relaxed-simd, 2 threads; no WebGPU adapter)". */
+  readonly backendDescription: string;
   /** Preprocesses the image as the reference does (resize to the GGUF's target, multiple of 14) and runs the network. */
   predict(image: RgbImage, options?: PredictOptions): Promise<DepthPrediction>;
   /**
@@ -70,22 +75,22 @@ export interface DepthModel {
 
 const SUPPORTED_FAMILIES = new Set(['da3', 'da3-mono', 'da3-metric', 'da3-nested-metric', 'da2', 'da2-metric']);
 
-async function createBackend(options: LoadOptions): Promise<Backend> {
+/** The backend to run on, and (for `auto`) why WebGPU was not chosen. */
+async function createBackend(options: LoadOptions): Promise<{ backend: Backend; note?: string }> {
   const choice = options.backend ?? 'wasm';
-  if (typeof choice !== 'string') return choice;
-  if (choice === 'reference') return new ReferenceBackend();
-  if (choice === 'wasm') return createWasmBackend({ threads: options.threads, module: options.wasmModule });
-  throw new Error(`unknown backend '${choice}' (available: ${BACKEND_NAMES.join(', ')})`);
+  if (typeof choice !== 'string') return { backend: choice };
+  return createBackendByName(choice, { threads: options.threads, wasmModule: options.wasmModule, device: options.device });
 }
 
 export async function loadModel(source: ByteSource, options: LoadOptions = {}): Promise<DepthModel> {
   if (options.metricModel) {
     const { metricModel, ...rest } = options;
-    const be = await createBackend(rest);
+    const { backend: be, note } = await createBackend(rest);
     const shared = { ...rest, backend: be };
     try {
       const nested = createNestedModel(await loadModel(source, shared), await loadModel(metricModel, shared));
-      return { ...nested, dispose: () => { nested.dispose(); if (typeof options.backend !== 'object') be.dispose(); } };
+      const backendDescription = nested.backendDescription + (note ? `; ${note}` : '');
+      return { ...nested, backendDescription, dispose: () => { nested.dispose(); if (typeof options.backend !== 'object') be.dispose(); } };
     } catch (e) {
       if (typeof options.backend !== 'object') be.dispose();
       throw e;
@@ -97,7 +102,7 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   if (!SUPPORTED_FAMILIES.has(config.family)) {
     throw new Error(`model: family '${config.family}' (${config.checkpointName || 'unnamed'}) is not supported yet; supported: ${[...SUPPORTED_FAMILIES].join(', ')}`);
   }
-  const be = await createBackend(options);
+  const { backend: be, note } = await createBackend(options);
   const ownsBackend = typeof options.backend !== 'object';
   let weights, cache;
   try {
@@ -112,6 +117,7 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
     info,
     config,
     backend: be.name,
+    backendDescription: (be.description ?? be.name) + (note ? `; ${note}` : ''),
     threads: 'threads' in be && typeof be.threads === 'number' ? be.threads : 1,
     preprocess: (images, resolution) => preprocessViews(config, images, resolution),
     forward: (input, { rays = false, gaussians = false } = {}) => anyView

@@ -22,6 +22,7 @@ export function createNestedModel(anyview: DepthModel, metric: DepthModel): Dept
     config: anyview.config,
     backend: anyview.backend,
     threads: anyview.threads,
+    backendDescription: anyview.backendDescription,
     // The metric file carries no preprocessing keys: both branches see the any-view input.
     preprocess: anyview.preprocess,
     forward: anyview.forward,

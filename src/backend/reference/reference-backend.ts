@@ -53,6 +53,7 @@ function layerNormRow(src: Float32Array, off: number, n: number, w: Float32Array
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference';
+  readonly description = 'reference (plain TypeScript, float64 sums)';
 
   /** Weights stay plain arrays here: nothing to convert, so every use remains valid. */
   upload(data: Float32Array, shape: readonly number[]): Tensor {

@@ -140,6 +140,10 @@ class WasmBackendImpl implements WasmBackend {
     return this.#pool.threads;
   }
 
+  get description(): string {
+    return `wasm (${this.relaxedSimd ? 'relaxed-simd' : 'simd128'}, ${this.threads} thread${this.threads === 1 ? '' : 's'})`;
+  }
+
   get heapBytes(): number {
     return this.#heap.usedBytes;
   }

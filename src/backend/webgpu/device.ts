@@ -13,6 +13,8 @@ export interface AcquiredDevice {
 }
 
 export interface DeviceRequest {
+  /** An adapter to create the device on (a fresh one is requested otherwise). */
+  adapter?: GPUAdapter;
   /** A GPU entry point to use instead of the runtime's (navigator.gpu or the registered one). */
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
@@ -37,7 +39,7 @@ export function adapterIsFallback(adapter: GPUAdapter): boolean {
 }
 
 export async function acquireDevice(request: DeviceRequest = {}): Promise<AcquiredDevice> {
-  const adapter = await requestAdapter(request);
+  const adapter = request.adapter ?? await requestAdapter(request);
   if (!adapter) {
     const gpu = request.gpu ?? await findGpu();
     throw new Error(gpu

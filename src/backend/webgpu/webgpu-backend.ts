@@ -96,9 +96,14 @@ function foldedGrid(groups: number): [number, number, number] {
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
   if (options.device) return new WebGpuBackendImpl(options.device, 'caller-supplied device', false, false);
   const acquired = await acquireDevice(options);
-  const backend = new WebGpuBackendImpl(acquired.device, acquired.adapterName, acquired.isFallbackAdapter, true);
-  await backend.precompile();
-  return backend;
+  try {
+    const backend = new WebGpuBackendImpl(acquired.device, acquired.adapterName, acquired.isFallbackAdapter, true);
+    await backend.precompile();
+    return backend;
+  } catch (e) {
+    acquired.device.destroy();
+    throw e;
+  }
 }
 
 class WebGpuBackendImpl implements WebGpuBackend {
@@ -133,6 +138,10 @@ class WebGpuBackendImpl implements WebGpuBackend {
     void device.lost.then((info) => {
       if (!this.disposed) this.failure ??= `webgpu: device lost (${info.reason}): ${info.message || 'no message'}`;
     });
+  }
+
+  get description(): string {
+    return `webgpu (${this.adapterName}${this.isFallbackAdapter ? ', software adapter' : ''})`;
   }
 
   get gpuBytes(): number {
