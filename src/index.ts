@@ -12,6 +12,8 @@ export { rayPose, type RayPoseOptions, type RayPoseView } from './geometry/ray-p
 export type { Backend, Tensor } from './backend/backend.ts';
 export { ReferenceBackend } from './backend/reference/reference-backend.ts';
 export { createWasmBackend, kernelBytes, type WasmBackend, type WasmBackendOptions, type KernelBuild } from './backend/wasm/index.ts';
+export { createWebGpuBackend, registerGpuProvider, type WebGpuBackend, type WebGpuBackendOptions } from './backend/webgpu/index.ts';
+export { BACKEND_NAMES } from './backend/select-backend.ts';
 
 export { decodeImage } from './image/decode.ts';
 export { preprocessDa3 } from './image/preprocess.ts';

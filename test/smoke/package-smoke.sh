@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The published package, as a user gets it: `npm pack`, install into an empty project, then import
 # it by name (the `node` export condition), run the CLI bin, and load the kernels from the exported
-# raw .wasm as a precompiled WebAssembly.Module (what edge runtimes require).
+# raw .wasm as a precompiled WebAssembly.Module (what edge runtimes require); with DA_REQUIRE_WEBGPU=1
+# also predict on the webgpu backend through the optional `webgpu` dependency.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
@@ -14,11 +15,20 @@ cat > check.mjs <<JS
 import { readFileSync } from 'node:fs';
 import { bytesSource, decodeImage, loadModel } from 'depth-anything-ts';
 const gguf = bytesSource(readFileSync('$repo/fixtures/models/da3/pack-da3-aux-f32.gguf'));
-const wasm = readFileSync(new URL(import.meta.resolve('depth-anything-ts/kernels/simd-single.wasm')));
+const wasm = readFileSync(new URL(import.meta.resolve('depth-anything-ts/wasm/simd-single.wasm')));
 const model = await loadModel(gguf, { wasmModule: new WebAssembly.Module(wasm) });
 const out = await model.predict(decodeImage(readFileSync('$repo/fixtures/photos/desk.jpg')));
 if (out.width !== 504 || out.height !== 336 || !out.depth.every(Number.isFinite)) throw new Error('bad prediction');
 console.log('package smoke ok: import, precompiled module,', model.backend, out.width + 'x' + out.height);
+if (process.env.DA_REQUIRE_WEBGPU === '1') {
+  // The optional Dawn dependency came with the install: the same prediction on WebGPU.
+  const gpu = await loadModel(gguf, { backend: 'webgpu' });
+  const g = await gpu.predict(decodeImage(readFileSync('$repo/fixtures/photos/desk.jpg')));
+  const worst = g.depth.reduce((m, v, i) => Math.max(m, Math.abs(v - out.depth[i]) / Math.abs(out.depth[i])), 0);
+  if (!(worst < 1e-3)) throw new Error('webgpu depth differs from wasm by ' + worst);
+  console.log('package smoke ok:', gpu.backendDescription, 'max rel vs wasm', worst.toExponential(1));
+  gpu.dispose();
+}
 JS
 node check.mjs
 node_modules/.bin/depth-anything info --model "$repo/fixtures/models/da3/pack-da3-aux-f32.gguf" | head -1
