@@ -1,7 +1,9 @@
 // Whole-model timing: load time, forward time at 504×336 and peak RSS, for any official
 // configuration without its checkpoint (random weights from src/synth) or for a given GGUF.
+// On webgpu also the GPU memory held by tensors after the runs (weights, activations, pool).
 //
 //   node bench/model.ts --preset da3-small --backend wasm --threads 2 --runs 5
+//   node bench/model.ts --preset da3-base --backend webgpu --views 4 --runs 10
 //   node bench/model.ts --model path/to/model.gguf --runs 3
 //
 // The forward input is a fixed synthetic normalized image, so every run and backend sees the
@@ -12,6 +14,8 @@ import { join } from 'node:path';
 import { flagValue, parseFlags, positiveIntegerFlag } from '../src/cli/args.ts';
 import { writeSynthFile } from '../src/cli/synth-command.ts';
 import { summarizeTimings } from '../src/cli/timing-summary.ts';
+import { createBackendByName } from '../src/backend/select-backend.ts';
+import type { WebGpuBackend } from '../src/backend/webgpu/index.ts';
 import { loadModel } from '../src/model/load.ts';
 import { fileSource } from '../src/node.ts';
 import { synthPreset } from '../src/synth/index.ts';
@@ -23,12 +27,13 @@ const HEIGHT = 336;
 const ms = (v: number) => v.toFixed(1);
 
 async function main(argv: readonly string[]): Promise<void> {
-  const flags = parseFlags(argv, { '--preset': 'value', '--model': 'value', '--backend': 'value', '--threads': 'value', '--runs': 'value', '--seed': 'value' });
+  const flags = parseFlags(argv, { '--preset': 'value', '--model': 'value', '--backend': 'value', '--threads': 'value', '--runs': 'value', '--seed': 'value', '--views': 'value' });
   const preset = flagValue(flags, '--preset') ?? 'da3-small';
   const backend = flagValue(flags, '--backend') ?? 'reference';
   const threads = positiveIntegerFlag(flags, '--threads');
   const runs = positiveIntegerFlag(flags, '--runs') ?? 5;
   const seed = Number(flagValue(flags, '--seed') ?? 0);
+  const views = positiveIntegerFlag(flags, '--views') ?? 1;
 
   let modelPath = flagValue(flags, '--model');
   let scratch: string | undefined;
@@ -44,11 +49,12 @@ async function main(argv: readonly string[]): Promise<void> {
     const loadStart = performance.now();
     const source = await fileSource(modelPath);
     try {
-      const model = await loadModel(source, { backend, ...(threads ? { threads } : {}) });
+      const { backend: be, note } = await createBackendByName(backend, threads ? { threads } : {});
+      const model = await loadModel(source, { backend: be });
       const loadMs = performance.now() - loadStart;
-      console.log(`model: ${model.info.checkpointName} (${model.config.family}), backend ${backend}${threads ? `, ${threads} threads` : ''}`);
-      console.log(`load: ${ms(loadMs)} ms`);
-      const input = syntheticInput(HEIGHT, WIDTH);
+      console.log(`model: ${model.info.checkpointName} (${model.config.family}), backend ${be.description ?? be.name}${note ? `; ${note}` : ''}`);
+      console.log(`load: ${ms(loadMs)} ms${be.name === 'webgpu' ? ' (weights streamed into GPU buffers)' : ''}`);
+      const input = syntheticInput(HEIGHT, WIDTH, views);
       try {
         await model.forward(input); // warm-up: caches, JIT, lazily packed weights
         const times: number[] = [];
@@ -58,9 +64,11 @@ async function main(argv: readonly string[]): Promise<void> {
           times.push(performance.now() - start);
         }
         const t = summarizeTimings(times);
-        console.log(`forward ${WIDTH}x${HEIGHT}: median ${ms(t.median)} ms, min ${ms(t.min)} ms, max ${ms(t.max)} ms (${runs} runs after 1 warm-up)`);
+        if (be.name === 'webgpu') console.log(`GPU memory: ${((be as WebGpuBackend).gpuBytes / 2 ** 20).toFixed(0)} MiB in tensor buffers (weights, activations, pool)`);
+        console.log(`forward ${views > 1 ? `${views}×` : ''}${WIDTH}x${HEIGHT}: median ${ms(t.median)} ms, min ${ms(t.min)} ms, max ${ms(t.max)} ms (${runs} runs after 1 warm-up)`);
       } finally {
         model.dispose();
+        be.dispose();
       }
     } finally {
       await source.close();

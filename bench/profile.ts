@@ -1,16 +1,21 @@
 // Per-op profile of one forward pass: milliseconds, GFLOP/s and GB/s per op type and per shape,
-// for a random-weight official configuration at 504×336 on the wasm backend.
+// for a random-weight official configuration at 504×336 on the wasm or webgpu backend.
 //
 //   node bench/profile.ts --preset da3-base --threads 2 [--runs 2] [--top 25]
+//   node bench/profile.ts --preset da3-base --backend webgpu [--views 4]
 //
-// One warm-up forward (weight packing, JIT), then `runs` profiled forwards averaged. "other" is
-// the forward time outside backend calls (host-side work in src/model and src/nn).
+// One warm-up forward (weight packing, JIT, pipeline compilation), then `runs` profiled
+// forwards averaged. wasm: op times are wall times around each call, and "other" is the forward
+// time outside backend calls (host-side work in src/model and src/nn). webgpu: op times are GPU
+// timestamps around each dispatch (every dispatch in its own pass while profiling, which adds a
+// little), and "other" is everything else: encoding on the CPU, submits, readback waits.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flagValue, parseFlags, positiveIntegerFlag } from '../src/cli/args.ts';
 import { writeSynthFile } from '../src/cli/synth-command.ts';
 import { createWasmBackend } from '../src/backend/wasm/index.ts';
+import { createWebGpuBackend, type WebGpuBackend } from '../src/backend/webgpu/index.ts';
 import { loadModel } from '../src/model/load.ts';
 import { fileSource } from '../src/node.ts';
 import { synthPreset } from '../src/synth/index.ts';
@@ -53,7 +58,10 @@ function table(title: string, rows: readonly Row[], total: number, runs: number)
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const flags = parseFlags(argv, { '--preset': 'value', '--threads': 'value', '--runs': 'value', '--top': 'value' });
+  const flags = parseFlags(argv, { '--preset': 'value', '--threads': 'value', '--runs': 'value', '--top': 'value', '--backend': 'value', '--views': 'value' });
+  const backend = flagValue(flags, '--backend') ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'webgpu') throw new Error(`--backend must be wasm or webgpu, got ${backend}`);
+  const views = positiveIntegerFlag(flags, '--views') ?? 1;
   const preset = flagValue(flags, '--preset') ?? 'da3-base';
   const threads = positiveIntegerFlag(flags, '--threads') ?? 2;
   const runs = positiveIntegerFlag(flags, '--runs') ?? 2;
@@ -64,12 +72,14 @@ async function main(argv: readonly string[]): Promise<void> {
     const path = join(scratch, `${preset}.gguf`);
     await writeSynthFile(path, synthPreset(preset, { seed: 0 }));
     const source = await fileSource(path);
-    const be = new ProfilingBackend(await createWasmBackend({ threads }));
+    const gpu = backend === 'webgpu' ? await createWebGpuBackend() : undefined;
+    const be = new ProfilingBackend(gpu ?? await createWasmBackend({ threads }));
     try {
       const model = await loadModel(source, { backend: be });
-      const input = syntheticInput(HEIGHT, WIDTH);
-      await model.forward(input); // warm-up: packing, JIT
+      const input = syntheticInput(HEIGHT, WIDTH, views);
+      await model.forward(input); // warm-up: packing, JIT, pipelines
       be.reset();
+      gpu?.startTiming();
       let elapsed = 0;
       for (let i = 0; i < runs; i++) {
         const start = performance.now();
@@ -78,10 +88,15 @@ async function main(argv: readonly string[]): Promise<void> {
       }
       const total = elapsed / runs;
       const records = be.records().filter((r) => r.op !== 'upload' || r.calls > 0);
+      if (gpu) {
+        const gpuMs = await gpu.stopTiming();
+        for (const r of records) r.ms = gpuMs.get(`${r.op} ${r.detail}`) ?? 0;
+      }
       const inOps = records.reduce((s, r) => s + r.ms, 0) / runs;
       const byOp = merge(records, (r) => r.op);
       byOp.push({ name: 'other (host)', calls: 0, ms: (total - inOps) * runs, flop: 0, bytes: 0 });
-      console.log(`${preset}, wasm, ${threads} threads, ${WIDTH}×${HEIGHT}: forward ${total.toFixed(1)} ms (mean of ${runs})\n`);
+      const what = gpu ? (gpu as WebGpuBackend).description : `wasm, ${threads} threads`;
+      console.log(`${preset}, ${what}, ${views > 1 ? `${views}×` : ''}${WIDTH}×${HEIGHT}: forward ${total.toFixed(1)} ms (mean of ${runs})\n`);
       console.log(table('op', byOp, total, runs));
       console.log('');
       console.log(table('op · shape', merge(records, (r) => `${r.op} ${r.detail}`).slice(0, top), total, runs));

@@ -1,6 +1,8 @@
 // A Backend decorator that times every call of the backend it wraps and counts its work, for
 // per-op profiles of a whole forward pass. Ops of the wasm backend are synchronous, so the time
-// around a call is the op's time (download is awaited and timed the same way).
+// around a call is the op's time (download is awaited and timed the same way). A WebGPU backend
+// only records work during a call: the decorator names each call (`timingLabel`) so that the
+// GPU's timestamps can be attributed to it afterwards (see bench/profile.ts).
 import type {
   AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor, UploadOptions,
 } from '../src/backend/backend.ts';
@@ -45,6 +47,7 @@ export class ProfilingBackend implements Backend {
   }
 
   #time<T>(op: string, detail: string, flop: number, bytes: number, call: () => T): T {
+    if ('timingLabel' in this.inner) (this.inner as { timingLabel: string }).timingLabel = `${op} ${detail}`;
     const start = performance.now();
     const out = call();
     this.#add(op, detail, flop, bytes, performance.now() - start);

@@ -37,6 +37,14 @@ export interface WebGpuBackend extends Backend {
   readonly gpuBytes: number;
   /** Dispatches recorded since creation. */
   readonly dispatchCount: number;
+  /** Whether the device can time dispatches (the adapter has 'timestamp-query'). */
+  readonly canTime: boolean;
+  /** Profiling: time every dispatch on the GPU from now on, under the current `timingLabel`. */
+  startTiming(): void;
+  /** Ends profiling: GPU milliseconds per label. */
+  stopTiming(): Promise<Map<string, number>>;
+  /** The label dispatches are timed under (e.g. set per op by a profiler). */
+  timingLabel: string;
 }
 
 const DEFAULT_QK_NORM_EPS = 1e-5;
@@ -142,6 +150,28 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   get description(): string {
     return `webgpu (${this.adapterName}${this.isFallbackAdapter ? ', software adapter' : ''})`;
+  }
+
+  get canTime(): boolean {
+    return this.device.features.has('timestamp-query');
+  }
+
+  get timingLabel(): string {
+    return this.recorder.label;
+  }
+
+  set timingLabel(label: string) {
+    this.recorder.label = label;
+  }
+
+  startTiming(): void {
+    if (!this.canTime) throw new Error('webgpu: this device cannot time dispatches (no timestamp-query feature)');
+    this.check();
+    this.recorder.startTiming();
+  }
+
+  stopTiming(): Promise<Map<string, number>> {
+    return this.recorder.stopTiming();
   }
 
   get gpuBytes(): number {
