@@ -7,6 +7,7 @@ import '../src/node.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDevice, createWebGpuBackend, type WebGpuBackend } from '../src/backend/webgpu/index.ts';
 import { sizeClass } from '../src/backend/webgpu/buffer-pool.ts';
+import { floatToHalf, halfToFloat } from '../gguf/f16.ts';
 import { bytesSource, loadModel } from '../src/index.ts';
 import { readFixture } from './helpers/fixtures.ts';
 import { reference, values } from './helpers/op-cases.ts';
@@ -126,5 +127,50 @@ describe.runIf(WEBGPU_AVAILABLE)('webgpu failures become errors, never hangs', (
     await new Promise((r) => setTimeout(r, 20));
     expect(lost).toBe(false);
     device.destroy();
+  });
+});
+
+describe.runIf(WEBGPU_AVAILABLE)('webgpu half-precision weights', () => {
+  const halves = (data: Float32Array) => Uint16Array.from(data, (v) => floatToHalf(v));
+  const rounded = (data: Float32Array) => Float32Array.from(data, (v) => halfToFloat(floatToHalf(v)));
+
+  it('an F16 weight stays 16-bit on the GPU and gives exactly its f32 widening\'s results', async () => {
+    const be = await createWebGpuBackend();
+    try {
+      const w32 = rounded(values(96 * 200, 2));
+      const x = be.upload(values(37 * 200, 1), [37, 200]);
+      const before = be.gpuBytes;
+      const wHalf = await be.uploadWith([96, 200], async () => { throw new Error('f32 fill must not be used'); }, { weight: true, halfFill: async (t) => t.set(halves(w32)) });
+      expect(be.gpuBytes - before).toBeLessThanOrEqual(96 * 200 * 2 * 1.125 + 256);
+      const wFull = be.upload(w32, [96, 200]);
+      const b = be.upload(values(96, 3), [96]);
+      const viaHalf = await be.download(be.linear(x, wHalf, b, { activation: 'gelu' }));
+      const viaFull = await be.download(be.linear(x, wFull, b, { activation: 'gelu' }));
+      expect(viaHalf).toEqual(viaFull);
+      // Any other use sees the widened values.
+      expect(await be.download(wHalf)).toEqual(w32);
+      expect(await be.download(be.add(wHalf, wFull))).toEqual(Float32Array.from(w32, (v) => v + v));
+      expect(await be.download(be.gatherRows([{ tensor: wHalf, start: 5, count: 2 }]))).toEqual(w32.subarray(5 * 200, 7 * 200));
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it('weightPrecision f16 rounds linear weights on first use (half the memory, f16-rounded results)', async () => {
+    const be = await createWebGpuBackend({ weightPrecision: 'f16' });
+    try {
+      expect(be.description).toMatch(/f16 weights/);
+      const wData = values(64 * 96, 5);
+      const x = be.upload(values(20 * 96, 4), [20, 96]);
+      const w = be.upload(wData, [64, 96], { weight: true });
+      const out = await be.download(be.linear(x, w, undefined));
+      const expected = await reference.download(reference.linear(reference.upload(values(20 * 96, 4), [20, 96]), reference.upload(rounded(wData), [64, 96]), undefined));
+      expect(await be.download(w)).toEqual(rounded(wData)); // nearest-even, as floatToHalf
+      let worst = 0;
+      for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i] - expected[i]));
+      expect(worst).toBeLessThan(1e-5); // f32 summation-order noise only
+    } finally {
+      be.dispose();
+    }
   });
 });

@@ -58,6 +58,11 @@ export interface UploadOptions {
    * values: afterwards the tensor serves only that use, and other uses throw.
    */
   weight?: boolean;
+  /**
+   * The same values as IEEE half-precision bits (the GGUF stores the tensor as F16). A backend
+   * that keeps weights in 16 bits fills through this instead of `fill`: no float32 copy exists.
+   */
+  halfFill?: (target: Uint16Array) => Promise<void>;
 }
 
 export interface ResizeOptions {

@@ -2,7 +2,8 @@
 // whole-tensor copy: peak RSS stays near the model size), under their
 // canonical names (the nested-metric file's `m_vit.` / `m_head.` become `vit.` / `head.`).
 
-import { readTensorInto } from '../../gguf/dequantize.ts';
+import { readHalfTensorInto, readTensorInto } from '../../gguf/dequantize.ts';
+import { GGML_TYPE } from '../../gguf/types.ts';
 import type { GgufFile } from '../../gguf/reader.ts';
 import { shapeOf } from '../../gguf/shape.ts';
 import type { ByteSource } from '../../gguf/source.ts';
@@ -48,7 +49,8 @@ export async function loadWeights(file: GgufFile, source: ByteSource, backend: B
   for (const info of file.tensors.values()) {
     const name = canonicalName(info.name);
     if (!only(name)) continue;
-    const tensor = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true });
+    const halfFill = info.type === GGML_TYPE.F16 ? (target: Uint16Array) => readHalfTensorInto(file, source, info.name, target) : undefined;
+    const tensor = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true, halfFill });
     weights.add(name, tensor);
   }
   return weights;

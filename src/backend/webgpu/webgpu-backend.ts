@@ -1,9 +1,11 @@
 // The WebGPU backend: tensors are GPU storage buffers (recycled through a pool), ops record
 // compute dispatches of the WGSL kernels in kernels/ into batched command buffers, and nothing
 // comes back to the CPU until `download`. Weights are written once, streamed from their source
-// into mapped-at-creation buffers (no whole-model copy in JS memory). All math is f32.
+// into mapped-at-creation buffers (no whole-model copy in JS memory). F16 weights stay 16-bit
+// (packed two per word) and are widened inside the GEMM; `weightPrecision: 'f16'` also narrows
+// f32 linear weights on first use. All arithmetic is f32.
 import type {
-  AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor,
+  AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor, UploadOptions,
 } from '../backend.ts';
 import { alignCornersTaps } from '../reference/reference-backend.ts';
 import { ACT_GELU, ACT_NONE, ACT_RELU } from '../../../kernels/activation.ts';
@@ -14,8 +16,9 @@ import { CONV_HAS_BIAS, CONV_HAS_RESIDUAL, CONV_RELU_INPUT, conv2dShader } from 
 import { addShader, reluShader, swigluShader } from '../../../kernels/elementwise.ts';
 import { GEMM_PARAM_WORDS, GEMM_TILE } from '../../../kernels/gemm.ts';
 import { ELEMENTWISE_WORKGROUP } from '../../../kernels/grid.ts';
+import { narrowHalfShader, widenHalfShader } from '../../../kernels/half.ts';
 import { layerNormShader } from '../../../kernels/layer-norm.ts';
-import { LINEAR_HAS_BIAS, LINEAR_HAS_RESIDUAL, LINEAR_HAS_SCALE, linearShader } from '../../../kernels/linear.ts';
+import { LINEAR_HAS_BIAS, LINEAR_HAS_RESIDUAL, LINEAR_HAS_SCALE, linearHalfWeightShader, linearShader } from '../../../kernels/linear.ts';
 import { QK_HAS_K_NORM, QK_HAS_Q_NORM, QK_HAS_ROPE, qkNormRopeShader } from '../../../kernels/qk-norm-rope.ts';
 import { RESIZE_ADD, RESIZE_ADD_SEPARABLE, resizeBilinearShader } from '../../../kernels/resize-bilinear.ts';
 import { TRANSPOSE_TILE, transposeShader } from '../../../kernels/transpose.ts';
@@ -26,6 +29,12 @@ import { acquireDevice, type DeviceRequest } from './device.ts';
 export interface WebGpuBackendOptions extends DeviceRequest {
   /** A device of the caller's: used as is, and not destroyed by dispose(). */
   device?: GPUDevice;
+  /**
+   * Storage of linear (matmul) weights. 'f32' (default): as the file has them (F16 tensors stay
+   * 16-bit either way, exactly). 'f16': f32 weights are also rounded to half precision on first
+   * use, halving their memory and bandwidth at a small accuracy cost (measured in the README).
+   */
+  weightPrecision?: 'f32' | 'f16';
 }
 
 export interface WebGpuBackend extends Backend {
@@ -54,10 +63,14 @@ const ACTIVATIONS = { none: ACT_NONE, relu: ACT_RELU, gelu: ACT_GELU } as const;
 /** A buffer and the handles viewing it; released once, by any of them. */
 class Storage {
   buffer: GPUBuffer | null;
-  readonly bytes: number;
-  constructor(buffer: GPUBuffer, bytes: number) {
+  /** Values are packed halves (two per u32 word) instead of f32. */
+  half: boolean;
+  /** Uploaded as a model weight (may be narrowed to halves in the f16 weight mode). */
+  readonly weight: boolean;
+  constructor(buffer: GPUBuffer, half: boolean, weight: boolean) {
     this.buffer = buffer;
-    this.bytes = bytes;
+    this.half = half;
+    this.weight = weight;
   }
 }
 
@@ -102,10 +115,14 @@ function foldedGrid(groups: number): [number, number, number] {
 }
 
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  if (options.device) return new WebGpuBackendImpl(options.device, 'caller-supplied device', false, false);
+  const halfWeights = options.weightPrecision === 'f16';
+  if (options.weightPrecision !== undefined && options.weightPrecision !== 'f32' && !halfWeights) {
+    throw new Error(`webgpu: weightPrecision must be 'f32' or 'f16', got '${String(options.weightPrecision)}'`);
+  }
+  if (options.device) return new WebGpuBackendImpl(options.device, 'caller-supplied device', false, false, halfWeights);
   const acquired = await acquireDevice(options);
   try {
-    const backend = new WebGpuBackendImpl(acquired.device, acquired.adapterName, acquired.isFallbackAdapter, true);
+    const backend = new WebGpuBackendImpl(acquired.device, acquired.adapterName, acquired.isFallbackAdapter, true, halfWeights);
     await backend.precompile();
     return backend;
   } catch (e) {
@@ -126,11 +143,15 @@ class WebGpuBackendImpl implements WebGpuBackend {
   private readonly live = new Set<Storage>();
   private readonly taps = new Map<string, GpuTensor>();
   private readonly dummy: GPUBuffer;
+  private readonly halfWeights: boolean;
+  /** Widened copies of half tensors bound by the op being recorded; released after its dispatch. */
+  private scratch: GpuTensor[] = [];
   private failure: string | undefined;
   private disposed = false;
 
-  constructor(device: GPUDevice, adapterName: string, isFallbackAdapter: boolean, ownsDevice: boolean) {
+  constructor(device: GPUDevice, adapterName: string, isFallbackAdapter: boolean, ownsDevice: boolean, halfWeights: boolean) {
     this.device = device;
+    this.halfWeights = halfWeights;
     this.adapterName = adapterName;
     this.isFallbackAdapter = isFallbackAdapter;
     this.ownsDevice = ownsDevice;
@@ -149,7 +170,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
   }
 
   get description(): string {
-    return `webgpu (${this.adapterName}${this.isFallbackAdapter ? ', software adapter' : ''})`;
+    return `webgpu (${this.adapterName}${this.isFallbackAdapter ? ', software adapter' : ''}${this.halfWeights ? ', f16 weights' : ''})`;
   }
 
   get canTime(): boolean {
@@ -184,7 +205,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   /** Compiles the shape-independent pipelines up front, in parallel (first-run stalls otherwise). */
   async precompile(): Promise<void> {
-    const sources = [linearShader, conv2dShader, convTranspose2dShader, layerNormShader, addShader, reluShader, swigluShader,
+    const sources = [linearShader, linearHalfWeightShader, widenHalfShader, conv2dShader, convTranspose2dShader, layerNormShader, addShader, reluShader, swigluShader,
       transposeShader, concatColsShader, resizeBilinearShader, attentionShader(64), qkNormRopeShader(64)];
     await Promise.all(sources.map(async (code) => {
       if (this.pipelines.has(code)) return;
@@ -195,23 +216,26 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   // ---- tensors ----
 
-  upload(data: Float32Array, shape: readonly number[]): Tensor {
+  upload(data: Float32Array, shape: readonly number[], opts: UploadOptions = {}): Tensor {
     const size = checkShape(shape);
     if (data.length !== size) throw new Error(`webgpu: upload of ${data.length} values does not match shape [${shape}]`);
     this.check();
+    this.checkBindingSize(size, shape);
     const { buffer, range } = this.pool.createMapped(size * 4);
     new Float32Array(range).set(data);
     buffer.unmap();
-    return this.adopt(buffer, size, shape);
+    return this.adopt(buffer, size, shape, false, opts.weight === true);
   }
 
-  async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>): Promise<Tensor> {
+  async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts: UploadOptions = {}): Promise<Tensor> {
     const size = checkShape(shape);
     this.check();
     this.checkBindingSize(size, shape);
-    const { buffer, range } = this.pool.createMapped(size * 4);
+    const half = opts.weight === true && opts.halfFill !== undefined;
+    const { buffer, range } = this.pool.createMapped(half ? Math.ceil(size / 2) * 4 : size * 4);
     try {
-      await fill(new Float32Array(range, 0, size));
+      if (half) await opts.halfFill!(new Uint16Array(range, 0, size));
+      else await fill(new Float32Array(range, 0, size));
     } catch (e) {
       buffer.unmap();
       buffer.destroy();
@@ -219,11 +243,11 @@ class WebGpuBackendImpl implements WebGpuBackend {
       throw e;
     }
     buffer.unmap();
-    return this.adopt(buffer, size, shape);
+    return this.adopt(buffer, size, shape, half, opts.weight === true);
   }
 
   async download(t: Tensor): Promise<Float32Array> {
-    const g = this.tensor(t);
+    const g = this.f32(t);
     const bytes = g.size * 4;
     const out = new Float32Array(g.size);
     if (bytes === 0) return out;
@@ -241,6 +265,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
       staging.unmap();
     } finally {
       staging.destroy();
+      this.releaseScratch();
     }
     return out;
   }
@@ -279,10 +304,12 @@ class WebGpuBackendImpl implements WebGpuBackend {
     if (bias && this.tensor(bias).size !== n) throw new Error(`linear: bias [${bias.shape}] does not have ${n} values`);
     if (opts.scale && this.tensor(opts.scale).size !== n) throw new Error(`linear: scale [${opts.scale.shape}] does not have ${n} values`);
     if (opts.residual && this.tensor(opts.residual).size !== m * n) throw new Error('linear: residual shape does not match the output');
+    const w = this.tensor(weight).storage;
+    if (this.halfWeights && w.weight && !w.half) this.narrow(w, n * k);
     const out = this.alloc([m, n]);
     const flags = (bias ? LINEAR_HAS_BIAS : 0) | (opts.scale ? LINEAR_HAS_SCALE : 0) | (opts.residual ? LINEAR_HAS_RESIDUAL : 0);
-    this.gemm(linearShader, [m, n, k, ACTIVATIONS[opts.activation ?? 'none'], flags],
-      [this.bind(x), this.bind(weight), this.bindOptional(bias), this.bindOptional(opts.scale), this.bindOptional(opts.residual), this.bind(out)]);
+    this.gemm(w.half ? linearHalfWeightShader : linearShader, [m, n, k, ACTIVATIONS[opts.activation ?? 'none'], flags],
+      [this.bind(x), w.half ? this.bindRaw(weight) : this.bind(weight), this.bindOptional(bias), this.bindOptional(opts.scale), this.bindOptional(opts.residual), this.bind(out)]);
     return out;
   }
 
@@ -351,9 +378,13 @@ class WebGpuBackendImpl implements WebGpuBackend {
     }
     const out = this.alloc([ranges.reduce((a, r) => a + r.count, 0), cols]);
     let row = 0;
+    try {
     for (const r of ranges) {
-      if (r.count > 0) this.recorder.copy(this.tensor(r.tensor).storage.buffer!, r.start * cols * 4, out.storage.buffer!, row * cols * 4, r.count * cols * 4);
+      if (r.count > 0) this.recorder.copy(this.f32(r.tensor).storage.buffer!, r.start * cols * 4, out.storage.buffer!, row * cols * 4, r.count * cols * 4);
       row += r.count;
+    }
+    } finally {
+      this.releaseScratch();
     }
     return out;
   }
@@ -467,8 +498,8 @@ class WebGpuBackendImpl implements WebGpuBackend {
     }
   }
 
-  private adopt(buffer: GPUBuffer, size: number, shape: readonly number[]): GpuTensor {
-    const storage = new Storage(buffer, size * 4);
+  private adopt(buffer: GPUBuffer, size: number, shape: readonly number[], half = false, weight = false): GpuTensor {
+    const storage = new Storage(buffer, half, weight);
     this.live.add(storage);
     return new GpuTensor(storage, shape);
   }
@@ -480,9 +511,42 @@ class WebGpuBackendImpl implements WebGpuBackend {
     return this.adopt(this.pool.acquire(Math.max(size, 1) * 4), size, shape);
   }
 
+  /** An f32 binding of t (a half tensor is widened into a scratch copy for this op). */
   private bind(t: Tensor): Binding {
-    const g = this.tensor(t);
+    const g = this.f32(t);
     return { buffer: g.storage.buffer!, size: Math.max(g.size, 1) * 4 };
+  }
+
+  /** t's buffer as stored (f32, or packed halves). */
+  private bindRaw(t: Tensor): Binding {
+    const g = this.tensor(t);
+    return { buffer: g.storage.buffer!, size: (g.storage.half ? Math.ceil(Math.max(g.size, 1) / 2) : Math.max(g.size, 1)) * 4 };
+  }
+
+  /** t itself when it holds f32, else a widened scratch copy released after the current op. */
+  private f32(t: Tensor): GpuTensor {
+    const g = this.tensor(t);
+    if (!g.storage.half) return g;
+    const wide = this.alloc(g.shape);
+    this.recorder.dispatch(this.pipeline(widenHalfShader), Uint32Array.of(g.size), [this.bindRaw(g), { buffer: wide.storage.buffer!, size: Math.max(g.size, 1) * 4 }],
+      foldedGrid(Math.ceil(g.size / ELEMENTWISE_WORKGROUP)));
+    this.scratch.push(wide);
+    return wide;
+  }
+
+  private releaseScratch(): void {
+    for (const t of this.scratch.splice(0)) this.release(t);
+  }
+
+  /** The f16 weight mode: replaces a weight's f32 values by packed halves, on the GPU. */
+  private narrow(storage: Storage, size: number): void {
+    const packed = this.pool.acquire(Math.ceil(Math.max(size, 1) / 2) * 4);
+    this.recorder.dispatch(this.pipeline(narrowHalfShader), Uint32Array.of(size), [
+      { buffer: storage.buffer!, size: Math.max(size, 1) * 4 }, { buffer: packed, size: Math.ceil(Math.max(size, 1) / 2) * 4 },
+    ], foldedGrid(Math.ceil(size / 2 / ELEMENTWISE_WORKGROUP)));
+    this.pool.release(storage.buffer!);
+    storage.buffer = packed;
+    storage.half = true;
   }
 
   private bindOptional(t: Tensor | undefined): Binding {
@@ -514,8 +578,12 @@ class WebGpuBackendImpl implements WebGpuBackend {
   }
 
   private run(code: string, params: readonly number[], bindings: Binding[], groups: [number, number, number]): void {
-    this.check();
-    this.recorder.dispatch(this.pipeline(code), Uint32Array.from(params), bindings, groups);
+    try {
+      this.check();
+      this.recorder.dispatch(this.pipeline(code), Uint32Array.from(params), bindings, groups);
+    } finally {
+      this.releaseScratch();
+    }
   }
 
   private elementwise(code: string, params: readonly number[], bindings: Binding[]): void {
