@@ -16,6 +16,8 @@ export interface BackendChoice {
   wasmModule?: WebAssembly.Module;
   /** A caller's GPUDevice for the webgpu backend (used as is, never destroyed by the backend). */
   device?: GPUDevice;
+  /** webgpu only: 'f16' stores linear weights as halves (see WebGpuBackendOptions). */
+  weightPrecision?: 'f32' | 'f16';
 }
 
 export interface SelectedBackend {
@@ -26,24 +28,29 @@ export interface SelectedBackend {
 
 export async function createBackendByName(name: string, options: BackendChoice = {}): Promise<SelectedBackend> {
   const wasm = () => createWasmBackend({ threads: options.threads, module: options.wasmModule });
+  const gpuOptions = { device: options.device, weightPrecision: options.weightPrecision };
+  const f16 = options.weightPrecision === 'f16';
+  if (f16 && (name === 'wasm' || name === 'reference')) throw new Error(`f16 weights are a webgpu option; the ${name} backend computes with f32 weights`);
+  /** auto fell back to wasm: say why, and that f16 weights do not apply there. */
+  const fallback = async (why: string): Promise<SelectedBackend> => ({ backend: await wasm(), note: f16 ? `${why}; f16 weights apply to webgpu only` : why });
   switch (name) {
     case 'reference': return { backend: new ReferenceBackend() };
     case 'wasm': return { backend: await wasm() };
-    case 'webgpu': return { backend: await createWebGpuBackend({ device: options.device }) };
+    case 'webgpu': return { backend: await createWebGpuBackend(gpuOptions) };
     case 'auto': {
-      if (options.device) return { backend: await createWebGpuBackend({ device: options.device }) };
+      if (options.device) return { backend: await createWebGpuBackend(gpuOptions) };
       let adapter: GPUAdapter | null = null;
       try {
         adapter = await requestAdapter();
       } catch (e) {
-        return { backend: await wasm(), note: `no WebGPU adapter (${(e as Error).message})` };
+        return fallback(`no WebGPU adapter (${(e as Error).message})`);
       }
-      if (!adapter) return { backend: await wasm(), note: 'no WebGPU adapter' };
-      if (adapterIsFallback(adapter)) return { backend: await wasm(), note: `software WebGPU adapter skipped: ${describeAdapterInfo(adapter.info)}` };
+      if (!adapter) return fallback('no WebGPU adapter');
+      if (adapterIsFallback(adapter)) return fallback(`software WebGPU adapter skipped: ${describeAdapterInfo(adapter.info)}`);
       try {
-        return { backend: await createWebGpuBackend({ adapter }) };
+        return { backend: await createWebGpuBackend({ ...gpuOptions, adapter }) };
       } catch (e) {
-        return { backend: await wasm(), note: `WebGPU failed to start: ${(e as Error).message}` };
+        return fallback(`WebGPU failed to start: ${(e as Error).message}`);
       }
     }
     default: throw new Error(`unknown backend '${name}' (available: ${BACKEND_NAMES.join(', ')})`);

@@ -31,6 +31,11 @@ export interface LoadOptions {
   /** A GPUDevice of the caller's for the webgpu backend (used as is, not destroyed on dispose). */
   device?: GPUDevice;
   /**
+   * webgpu: 'f16' keeps linear (matmul) weights as halves — half their GPU memory and bandwidth,
+   * depth within Pearson ≥ 0.9999 / max rel ≤ 1e-2 of f32. F16 GGUF tensors stay 16-bit anyway.
+   */
+  weightPrecision?: 'f32' | 'f16';
+  /**
    * DA3NESTED: the metric-branch GGUF to pair with this any-view GGUF. Predictions are then in
    * metres (depth and camera translations scaled by the metric alignment).
    */
@@ -79,7 +84,7 @@ const SUPPORTED_FAMILIES = new Set(['da3', 'da3-mono', 'da3-metric', 'da3-nested
 async function createBackend(options: LoadOptions): Promise<{ backend: Backend; note?: string }> {
   const choice = options.backend ?? 'wasm';
   if (typeof choice !== 'string') return { backend: choice };
-  return createBackendByName(choice, { threads: options.threads, wasmModule: options.wasmModule, device: options.device });
+  return createBackendByName(choice, { threads: options.threads, wasmModule: options.wasmModule, device: options.device, weightPrecision: options.weightPrecision });
 }
 
 export async function loadModel(source: ByteSource, options: LoadOptions = {}): Promise<DepthModel> {
