@@ -3,12 +3,33 @@
 // linear.ts, conv2d.ts (implicit GEMM: B is the im2col matrix, gathered on the fly, never stored)
 // and conv-transpose2d.ts supply those three functions and their bindings.
 //
-// Geometry: a 16×16 workgroup computes a 64×64 tile of C, 4×4 outputs per invocation strided by
-// 16 (so stores and workgroup-memory reads are contiguous across a row of invocations), in
-// 16-deep K slices staged in 2 × 4 KiB of workgroup memory: within WebGPU's default limits
-// (256 invocations, 16 KiB) on every adapter. Accumulation is f32, in k order.
+// Geometry: a 16×16 workgroup computes a BM×BN tile of C, a TM×TN block of outputs per
+// invocation held in registers, in 16-deep K slices staged in workgroup memory and read back as
+// vec4s (4 FMAs per workgroup load at TN = 4, more at 8). Two tiles: 64×64 (4×4 per invocation,
+// 8 KiB) and 128×128 (8×8, 16 KiB, the register blocking that reached 30–36 TFLOP/s on an H200
+// in the probe of shared/reference/webgpu.md); both fit WebGPU's default limits (256
+// invocations, 16 KiB) on every adapter. The large tile is used only when the product has
+// enough 128-tiles to fill a big GPU. Accumulation is f32, in k order.
+export interface GemmTile {
+  /** Output rows / columns per workgroup. */
+  bm: number;
+  bn: number;
+}
 
-export const GEMM_TILE = 64;
+export const GEMM_SMALL: GemmTile = { bm: 64, bn: 64 };
+export const GEMM_LARGE: GemmTile = { bm: 128, bn: 128 };
+/** Products with at least this many 128×128 tiles take the large tile. */
+export const GEMM_LARGE_MIN_TILES = 192;
+
+export function pickGemmTile(m: number, n: number): GemmTile {
+  return Math.ceil(m / 128) * Math.ceil(n / 128) >= GEMM_LARGE_MIN_TILES ? GEMM_LARGE : GEMM_SMALL;
+}
+
+/** One GEMM specialization compiled for each tile. */
+export interface GemmKernel {
+  small: string;
+  large: string;
+}
 
 /** The GEMM parameters every specialization receives as its uniform `P`. */
 export const gemmParamsWgsl = /* wgsl */ `
@@ -32,51 +53,62 @@ export interface GemmSpec {
   bKContiguous: boolean;
 }
 
-/** Staging of one 64×16 (A) or 16×64 (B) slice: 1024 values, 4 per invocation. */
-function stage(tile: 'As' | 'Bs', load: string, kContiguous: boolean): string {
-  const [outer, inner] = kContiguous ? ['e / 16u', 'e % 16u'] : ['e % 64u', 'e / 64u'];
+/** Staging of one BM×16 (A) or 16×BN (B) slice, `per` values per invocation. */
+function stage(tile: 'As' | 'Bs', rows: number, kContiguous: boolean): string {
+  const per = rows * 16 / 256;
+  const [outer, inner] = kContiguous ? ['e / 16u', 'e % 16u'] : [`e % ${rows}u`, `e / ${rows}u`];
   const global = tile === 'As' ? 'let g = m0 + o; let gk = k0 + kk; if (g < P.M && gk < P.K) { v = loadA(g, gk); }'
     : 'let g = n0 + o; let gk = k0 + kk; if (g < P.N && gk < P.K) { v = loadB(gk, g); }';
   return `
-    for (var i = 0u; i < 4u; i++) {
+    for (var i = 0u; i < ${per}u; i++) {
       let e = tid + i * 256u;
       let o = ${outer};
       let kk = ${inner};
       var v = 0.0;
       ${global}
-      ${tile}[kk * 64u + o] = v;
+      let slot = kk * ${rows}u + o;
+      ${tile}[slot / 4u][slot % 4u] = v;
     }`;
 }
 
-export function gemmShader(spec: GemmSpec): string {
+function gemmTileShader(spec: GemmSpec, { bm, bn }: GemmTile): string {
+  const tm = bm / 16, tn = bn / 16, tm4 = tm / 4, tn4 = tn / 4;
   return /* wgsl */ `${gemmParamsWgsl}
 ${spec.body}
 
-var<workgroup> As: array<f32, 1024>;
-var<workgroup> Bs: array<f32, 1024>;
+var<workgroup> As: array<vec4f, ${bm * 4}>;
+var<workgroup> Bs: array<vec4f, ${bn * 4}>;
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) tid: u32) {
-  let m0 = wg.y * 64u;
-  let n0 = wg.x * 64u;
-  var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
-  for (var k0 = 0u; k0 < P.K; k0 += 16u) {${stage('As', 'loadA', spec.aKContiguous)}${stage('Bs', 'loadB', spec.bKContiguous)}
+  let m0 = wg.y * ${bm}u;
+  let n0 = wg.x * ${bn}u;
+  var acc: array<vec4f, ${tm * tn4}>;
+  for (var k0 = 0u; k0 < P.K; k0 += 16u) {${stage('As', bm, spec.aKContiguous)}${stage('Bs', bn, spec.bKContiguous)}
     workgroupBarrier();
     for (var kk = 0u; kk < 16u; kk++) {
-      let b = vec4f(Bs[kk * 64u + lid.x], Bs[kk * 64u + lid.x + 16u], Bs[kk * 64u + lid.x + 32u], Bs[kk * 64u + lid.x + 48u]);
-      for (var i = 0u; i < 4u; i++) {
-        acc[i] = fma(vec4f(As[kk * 64u + lid.y + 16u * i]), b, acc[i]);
+      var a: array<vec4f, ${tm4}>;
+      var b: array<vec4f, ${tn4}>;
+      for (var i = 0u; i < ${tm4}u; i++) { a[i] = As[kk * ${bm / 4}u + lid.y * ${tm4}u + i]; }
+      for (var j = 0u; j < ${tn4}u; j++) { b[j] = Bs[kk * ${bn / 4}u + lid.x * ${tn4}u + j]; }
+      for (var i = 0u; i < ${tm}u; i++) {
+        let ai = vec4f(a[i / 4u][i % 4u]);
+        for (var j = 0u; j < ${tn4}u; j++) { acc[i * ${tn4}u + j] = fma(ai, b[j], acc[i * ${tn4}u + j]); }
       }
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + lid.y + 16u * i;
-    if (m >= P.M) { continue; }
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + lid.x + 16u * j;
-      if (n < P.N) { store(m, n, acc[i][j]); }
+  for (var i = 0u; i < ${tm}u; i++) {
+    let m = m0 + lid.y * ${tm}u + i;
+    if (m >= P.M) { break; }
+    for (var j = 0u; j < ${tn}u; j++) {
+      let n = n0 + lid.x * ${tn}u + j;
+      if (n < P.N) { store(m, n, acc[i * ${tn4}u + j / 4u][j % 4u]); }
     }
   }
 }`;
+}
+
+export function gemmShader(spec: GemmSpec): GemmKernel {
+  return { small: gemmTileShader(spec, GEMM_SMALL), large: gemmTileShader(spec, GEMM_LARGE) };
 }

@@ -2,13 +2,13 @@
 // reference's epilogue order. Weights stay in their GGUF/PyTorch [out, in] layout, as f32 or as
 // packed halves (half.ts) widened on load into the tile; the arithmetic is f32 either way.
 import { activationWgsl } from './activation.ts';
-import { gemmShader } from './gemm.ts';
+import { gemmShader, type GemmKernel } from './gemm.ts';
 
 export const LINEAR_HAS_BIAS = 1;
 export const LINEAR_HAS_SCALE = 2;
 export const LINEAR_HAS_RESIDUAL = 4;
 
-function linearKernel(halfWeights: boolean): string {
+function linearKernel(halfWeights: boolean): GemmKernel {
   return gemmShader({
     aKContiguous: true,
     bKContiguous: true,

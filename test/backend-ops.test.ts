@@ -47,17 +47,18 @@ describe.each(configs)('wasm backend, $threads thread(s), relaxed SIMD $relaxedS
 
   it.each(OP_CASES)('$name', async (c) => {
     // Fill fresh heap with the canary so the output and its neighbours start out as canary.
-    const filler = be.upload(new Float32Array(new Int32Array(1 << 21).fill(CANARY).buffer), [1 << 21]);
+    const words = Math.max(1 << 21, 2 * (await expectedOf(c)).length + (1 << 16)); // room for the output and its neighbours
+    const filler = be.upload(new Float32Array(new Int32Array(words).fill(CANARY).buffer), [words]);
     be.release(filler);
     const inputs = uploadInputs(be, c, c.name.length);
     let guard: number[] = [];
     const out = await expectMatchesReference(be, c, () => {
       const result = c.run(be, inputs);
       const { offset, length } = be.heapLocation(result);
-      const words = new Int32Array(be.memory.buffer);
+      const heap = new Int32Array(be.memory.buffer);
       guard = [
-        ...words.subarray((offset - GUARD_BYTES) / 4, offset / 4),
-        ...words.subarray(offset / 4 + length, offset / 4 + length + GUARD_BYTES / 4),
+        ...heap.subarray((offset - GUARD_BYTES) / 4, offset / 4),
+        ...heap.subarray(offset / 4 + length, offset / 4 + length + GUARD_BYTES / 4),
       ];
       return result;
     }, inputs);

@@ -14,7 +14,7 @@ import { concatColsShader } from '../../../kernels/concat-cols.ts';
 import { CONVT_HAS_BIAS, convTranspose2dShader } from '../../../kernels/conv-transpose2d.ts';
 import { CONV_HAS_BIAS, CONV_HAS_RESIDUAL, CONV_RELU_INPUT, conv2dShader } from '../../../kernels/conv2d.ts';
 import { addShader, reluShader, swigluShader } from '../../../kernels/elementwise.ts';
-import { GEMM_PARAM_WORDS, GEMM_TILE } from '../../../kernels/gemm.ts';
+import { GEMM_PARAM_WORDS, pickGemmTile, type GemmKernel } from '../../../kernels/gemm.ts';
 import { ELEMENTWISE_WORKGROUP } from '../../../kernels/grid.ts';
 import { narrowHalfShader, widenHalfShader } from '../../../kernels/half.ts';
 import { layerNormShader } from '../../../kernels/layer-norm.ts';
@@ -205,7 +205,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   /** Compiles the shape-independent pipelines up front, in parallel (first-run stalls otherwise). */
   async precompile(): Promise<void> {
-    const sources = [linearShader, linearHalfWeightShader, widenHalfShader, conv2dShader, convTranspose2dShader, layerNormShader, addShader, reluShader, swigluShader,
+    const sources = [...[linearShader, linearHalfWeightShader, conv2dShader, convTranspose2dShader].flatMap((k) => [k.small, k.large]), widenHalfShader, layerNormShader, addShader, reluShader, swigluShader,
       transposeShader, concatColsShader, resizeBilinearShader, attentionShader(64), qkNormRopeShader(64)];
     await Promise.all(sources.map(async (code) => {
       if (this.pipelines.has(code)) return;
@@ -591,13 +591,15 @@ class WebGpuBackendImpl implements WebGpuBackend {
     if (n > 0) this.run(code, params, bindings, foldedGrid(Math.ceil(n / ELEMENTWISE_WORKGROUP)));
   }
 
-  private gemm(code: string, params: number[], bindings: Binding[]): void {
+  private gemm(kernel: GemmKernel, params: number[], bindings: Binding[]): void {
     const [m, n, k] = params;
-    const gx = Math.ceil(n / GEMM_TILE), gy = Math.ceil(m / GEMM_TILE);
+    const tile = pickGemmTile(m, n);
+    const gx = Math.ceil(n / tile.bn), gy = Math.ceil(m / tile.bm);
     if (gx > MAX_GROUPS || gy > MAX_GROUPS) throw new Error(`webgpu: a ${m}×${n} product exceeds the dispatch grid`);
     if (m === 0 || n === 0) return;
     if (k === 0) throw new Error('webgpu: empty reduction dimension');
     while (params.length < GEMM_PARAM_WORDS) params.push(0);
-    this.run(code, params, bindings, [gx, gy, 1]);
+    this.run(tile.bm === 64 ? kernel.small : kernel.large, params, bindings, [gx, gy, 1]);
   }
+
 }
