@@ -53,21 +53,32 @@ export interface GemmSpec {
   bKContiguous: boolean;
 }
 
-/** Staging of one BM×16 (A) or 16×BN (B) slice, `per` values per invocation. */
+/**
+ * Staging of one BM×16 (A) or 16×BN (B) slice. Each invocation writes whole vec4s (4 adjacent
+ * rows/columns at one k): WGSL lets a store to one vector component rewrite the whole vector,
+ * so invocations writing different components of one vec4 would race.
+ */
 function stage(tile: 'As' | 'Bs', rows: number, kContiguous: boolean): string {
-  const per = rows * 16 / 256;
-  const [outer, inner] = kContiguous ? ['e / 16u', 'e % 16u'] : [`e % ${rows}u`, `e / ${rows}u`];
-  const global = tile === 'As' ? 'let g = m0 + o; let gk = k0 + kk; if (g < P.M && gk < P.K) { v = loadA(g, gk); }'
-    : 'let g = n0 + o; let gk = k0 + kk; if (g < P.N && gk < P.K) { v = loadB(gk, g); }';
+  const groups = rows / 4; // vec4s per k
+  const per = groups * 16 / 256;
+  // k-contiguous operands: 16 adjacent invocations read 16 adjacent k of a row (coalesced);
+  // otherwise each invocation reads 4 adjacent rows/columns, adjacent invocations adjacent ones.
+  const [og, kk] = kContiguous ? ['e / 16u', 'e % 16u'] : [`e % ${groups}u`, `e / ${groups}u`];
+  const [base, limit, load] = tile === 'As' ? ['m0', 'P.M', 'loadA(g, gk)'] : ['n0', 'P.N', 'loadB(gk, g)'];
   return `
     for (var i = 0u; i < ${per}u; i++) {
       let e = tid + i * 256u;
-      let o = ${outer};
-      let kk = ${inner};
-      var v = 0.0;
-      ${global}
-      let slot = kk * ${rows}u + o;
-      ${tile}[slot / 4u][slot % 4u] = v;
+      let og = ${og};
+      let kk = ${kk};
+      let gk = k0 + kk;
+      var v = vec4f(0.0);
+      if (gk < P.K) {
+        for (var q = 0u; q < 4u; q++) {
+          let g = ${base} + 4u * og + q;
+          if (g < ${limit}) { v[q] = ${load}; }
+        }
+      }
+      ${tile}[kk * ${groups}u + og] = v;
     }`;
 }
 
