@@ -34,6 +34,16 @@ describe('depth-anything backend choice', () => {
     expect(run.stderr).toMatch(/^error: .*unknown backend 'cuda' \(available: auto, wasm, webgpu, reference\)\n$/);
   });
 
+  it('--weights is checked: f32|f16 only, and f16 only where webgpu runs', () => {
+    const pfm = join(freshTempDir(), 'd.pfm');
+    const bad = runCli(['depth', '--model', MODEL, '--input', INPUT, '--pfm', pfm, '--weights', 'f8']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: --weights must be f32 or f16, got "f8"\n/);
+    const cpu = runCli(['depth', '--model', MODEL, '--input', INPUT, '--pfm', pfm, '--weights', 'f16', '--backend', 'wasm']);
+    expect(cpu.code).toBe(1);
+    expect(cpu.stderr).toMatch(/^error: .*f16 weights are a webgpu option/);
+  });
+
   it.runIf(WEBGPU_AVAILABLE)('--backend webgpu reproduces the reference end to end (desk 504×336)', () => {
     const dir = freshTempDir();
     const run = runCli(['depth', '--model', MODEL, '--input', INPUT, '--pfm', join(dir, 'd.pfm'), '--pose', join(dir, 'd.json'), '--backend', 'webgpu']);

@@ -13,7 +13,7 @@ export async function runDepthBench(options: DepthOptions, repeat: number): Prom
   const image = readImageFile(options.inputs[0]!);
   const loadStart = performance.now(); // like the C++, load time includes opening the file
   await withModelFile(options.model, async (source) => {
-    const model = await loadDepthModel(options.model, source, { backend: options.backend, threads: options.threads });
+    const model = await loadDepthModel(options.model, source, { backend: options.backend, threads: options.threads, weightPrecision: options.weightPrecision });
     const loadMs = performance.now() - loadStart;
     try {
       const times: number[] = [];

@@ -27,6 +27,8 @@ export interface DepthOptions {
   backend?: string;
   /** Threads for the wasm backend; all cores unless given. */
   threads?: number;
+  /** webgpu: linear weights as halves. */
+  weightPrecision?: 'f32' | 'f16';
   /** Benchmark mode: run this many predictions, write nothing. */
   repeat?: number;
 }
@@ -48,8 +50,15 @@ const DEPTH_FLAGS: Record<string, FlagKind> = {
   '--no-invert': 'switch',
   '--backend': 'value',
   '--threads': 'value',
+  '--weights': 'value',
   '--repeat': 'value',
 };
+
+/** --weights f32|f16 (webgpu: f16 stores linear weights as halves). */
+export function parseWeightPrecision(text: string | undefined): 'f32' | 'f16' | undefined {
+  if (text === undefined || text === 'f32' || text === 'f16') return text;
+  throw new UsageError(`--weights must be f32 or f16, got "${text}"`);
+}
 
 function parseColormap(text: string | undefined): Colormap {
   if (text === undefined) return 'gray';
@@ -96,6 +105,7 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
     invert: !flags.has('--no-invert'),
     backend: flagValue(flags, '--backend'),
     threads: positiveIntegerFlag(flags, '--threads'),
+    weightPrecision: parseWeightPrecision(flagValue(flags, '--weights')),
     repeat,
   };
 }

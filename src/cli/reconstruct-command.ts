@@ -5,6 +5,7 @@ import { encodeGaussianPly, type GaussianPlyLayout } from '../export/gaussian-pl
 import { formatPoseJson } from '../export/pose-json.ts';
 import { flagValue, flagValues, parseFlags, positiveIntegerFlag, requiredFlag } from './args.ts';
 import { loadDepthModel } from './depth-model.ts';
+import { parseWeightPrecision } from './depth-options.ts';
 import { readImageFile } from './image-file.ts';
 import { describeModelFile, withModelFile } from './model-file.ts';
 import { checkOutputs, writeOutputs, type OutputFile } from './output-files.ts';
@@ -12,7 +13,7 @@ import { UsageError } from './usage-error.ts';
 
 const FLAGS = {
   '--model': 'value', '--input': 'list', '--ply': 'value', '--ply-layout': 'value', '--pose': 'value',
-  '--resolution': 'value', '--backend': 'value', '--threads': 'value',
+  '--resolution': 'value', '--backend': 'value', '--threads': 'value', '--weights': 'value',
 } as const;
 
 function parseLayout(text: string | undefined): GaussianPlyLayout {
@@ -39,7 +40,7 @@ export async function runReconstruct(args: readonly string[]): Promise<void> {
     if (!info.capabilities.includes('gaussians')) {
       throw new Error(`reconstruct: ${info.checkpointName} (${info.family}) has no 3D-Gaussian head (gs.* tensors, DA3-GIANT only)`);
     }
-    const loaded = await loadDepthModel(model, source, { backend: flagValue(flags, '--backend'), threads: positiveIntegerFlag(flags, '--threads'), gaussians: true });
+    const loaded = await loadDepthModel(model, source, { backend: flagValue(flags, '--backend'), threads: positiveIntegerFlag(flags, '--threads'), weightPrecision: parseWeightPrecision(flagValue(flags, '--weights')), gaussians: true });
     try {
       const predictions = await loaded.predictViews(images, { gaussians: true, resolution });
       const gaussians = predictions.map((p) => p.gaussians!);

@@ -2,12 +2,13 @@ export const USAGE = `usage:
   depth-anything info  --model <gguf>
   depth-anything depth --model <gguf> --input <image> [--input <image> ...] [--pfm <out.pfm>]
                        [--png <out.png>] [--colormap gray|turbo] [--no-invert] [--pose <out.json>]
-                       [--out-prefix <prefix>] [--backend auto|webgpu|wasm|reference] [--threads N] [--repeat N]
+                       [--out-prefix <prefix>] [--backend auto|webgpu|wasm|reference] [--threads N]
+                       [--weights f32|f16] [--repeat N]
                        [--glb <out.glb>] [--colmap <dir> | --colmap-txt <dir>] [--ray-pose]
                        [--metric-model <metric.gguf>] [--sky <out.pfm>]
   depth-anything reconstruct --model <giant.gguf> --input <image> [--input <image> ...] --ply <out.ply>
                        [--ply-layout depth-anything.cpp|3dgs] [--pose <out.json>] [--resolution N]
-                       [--backend auto|webgpu|wasm|reference] [--threads N]
+                       [--backend auto|webgpu|wasm|reference] [--threads N] [--weights f32|f16]
   depth-anything synth --preset <name> --out <file.gguf> [--seed N] [--with-aux]
   depth-anything quantize <in.gguf> <out.gguf> <type>
   depth-anything convert --checkpoint <dir|file.pth> --out <file.gguf> [--metric-out <file.gguf>]
@@ -23,7 +24,8 @@ export const USAGE = `usage:
                where prefix = --out-prefix, else --pfm, else --png, else "out";
                --repeat N loads once, runs N predictions and prints timings (writes no files);
                --backend auto (default) runs WebGPU on a hardware GPU adapter, else wasm, and says
-               which on stderr ("backend: …"); webgpu on a software adapter only when asked for
+               which on stderr ("backend: …"); webgpu on a software adapter only when asked for;
+               --weights f16 (webgpu) keeps linear weights as halves (half the GPU memory)
   reconstruct  per-pixel 3D Gaussians of DA3-GIANT's GS head as a PLY (any input size, several views)
   quantize     depth-anything.cpp's quantizer: ViT block and camera matmul weights to f16|q8_0|q6_k|q5_k|q4_k
                (also bf16|q5_1|q5_0|q4_1|q4_0|q3_k|q2_k); K-quants fall back to q8_0 on rows not a multiple of 256
