@@ -79,6 +79,7 @@ export const OP_CASES: OpCase[] = [
     maxNmse: 1e-12,
   },
   { name: 'attention 1100 tokens (two 1024-key blocks: online softmax rescaling), 1 head × 16', inputs: { qkv: { shape: [1100, 48], scale: 3 } }, run: (be, x) => be.attention(x.qkv!, { heads: 1, seqLen: 1100 }), maxNmse: 1e-12 },
+  { name: 'attention 1 × 19, 1 head × 6 (scalar lanes: head dim not a multiple of 4)', inputs: { qkv: { shape: [19, 18], scale: 2 } }, run: (be, x) => be.attention(x.qkv!, { heads: 1, seqLen: 19 }), maxNmse: 1e-12 },
   { name: 'global attention over 3 views of 41 tokens, 1 head × 32', inputs: { qkv: { shape: [123, 96], scale: 2 } }, run: (be, x) => be.attention(x.qkv!, { heads: 1, seqLen: 123 }), maxNmse: 1e-12 },
   // ---- convolutions: DPT head patterns on small maps ----
   { name: 'conv 3×3 p1 8→13 on 11×19 +bias', inputs: { x: { shape: [8, 11, 19] }, w: { shape: [13, 8, 3, 3] }, b: { shape: [13] } }, run: (be, x) => be.conv2d(x.x!, x.w!, x.b, { pad: 1 }), maxNmse: 1e-12 },

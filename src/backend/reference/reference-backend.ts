@@ -6,6 +6,7 @@ import type {
   Activation, AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor,
 } from '../backend.ts';
 import { gelu } from './erf.ts';
+import { dims2, dims3 } from '../shape-checks.ts';
 
 class RefTensor implements Tensor {
   readonly shape: readonly number[];
@@ -21,16 +22,6 @@ class RefTensor implements Tensor {
 function ref(t: Tensor): RefTensor {
   if (!(t instanceof RefTensor)) throw new Error('reference backend: tensor belongs to another backend');
   return t;
-}
-
-function dims2(t: Tensor, what: string): [number, number] {
-  if (t.shape.length !== 2) throw new Error(`${what}: expected a matrix, got shape [${t.shape}]`);
-  return [t.shape[0], t.shape[1]];
-}
-
-function dims3(t: Tensor, what: string): [number, number, number] {
-  if (t.shape.length !== 3) throw new Error(`${what}: expected a [C, H, W] map, got shape [${t.shape}]`);
-  return [t.shape[0], t.shape[1], t.shape[2]];
 }
 
 function activate(x: number, act: Activation | undefined): number {

@@ -25,6 +25,7 @@ import { TRANSPOSE_TILE, transposeShader } from '../../../kernels/transpose.ts';
 import { BufferPool, USAGE_COPY_DST, USAGE_MAP_READ } from './buffer-pool.ts';
 import { CommandRecorder, type Binding } from './command-recorder.ts';
 import { acquireDevice, type DeviceRequest } from './device.ts';
+import { dims2, dims3 } from '../shape-checks.ts';
 
 export interface WebGpuBackendOptions extends DeviceRequest {
   /** A device of the caller's: used as is, and not destroyed by dispose(). */
@@ -88,16 +89,6 @@ class GpuTensor implements Tensor {
 function checkShape(shape: readonly number[]): number {
   if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`webgpu: invalid shape [${shape}]`);
   return shape.reduce((a, b) => a * b, 1);
-}
-
-function dims2(t: Tensor, what: string): [number, number] {
-  if (t.shape.length !== 2) throw new Error(`${what}: expected a matrix, got shape [${t.shape}]`);
-  return [t.shape[0], t.shape[1]];
-}
-
-function dims3(t: Tensor, what: string): [number, number, number] {
-  if (t.shape.length !== 3) throw new Error(`${what}: expected a [C, H, W] map, got shape [${t.shape}]`);
-  return [t.shape[0], t.shape[1], t.shape[2]];
 }
 
 const f32Scratch = new Float32Array(1);
