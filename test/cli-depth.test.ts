@@ -86,6 +86,20 @@ describe('depth-anything depth (DA3 fixture, desk 504×336)', () => {
   });
 });
 
+describe('depth-anything depth from the JPEG itself (desk.jpg)', () => {
+  it('meets the same gates as the lossless PNG: the JPEG decode is libjpeg-turbo\'s', () => {
+    const dir = freshTempDir();
+    const result = runCli(['depth', '--model', MODEL, '--input', repoPath('fixtures/photos/desk.jpg'), '--pfm', join(dir, 'd.pfm'), '--pose', join(dir, 'd.json')]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const ref = loadReference('refs/da3/desk.r504.safetensors');
+    expectDenseOutput('depth', decodePfm(new Uint8Array(readFileSync(join(dir, 'd.pfm')))).values, ref.f32('out.depth'));
+    const pose = JSON.parse(readFileSync(join(dir, 'd.json'), 'utf8')) as { extrinsics: number[][]; intrinsics: number[][] };
+    expectMaxAbs('extrinsics', pose.extrinsics.flat(), ref.f32('out.extrinsics'), 1e-5);
+    expectMaxRel('intrinsics', pose.intrinsics.flat(), ref.f32('out.intrinsics'), 1e-5);
+  }, 120_000);
+});
+
 describe('depth-anything depth --repeat', () => {
   it('prints one bench line and writes no file', () => {
     const benchDir = freshTempDir();

@@ -62,16 +62,14 @@ describe('decodeImage: PNG', () => {
   }
 });
 
-describe('decodeImage: JPEG (jpeg-js, not bit-exact with libjpeg-turbo)', () => {
-  it('decodes desk.jpg within the measured distance of the libjpeg-turbo decode', () => {
+describe('decodeImage: JPEG (libjpeg-turbo-exact, see image-jpeg.test.ts)', () => {
+  it('decodes desk.jpg to exactly the reference pipeline\'s decode', () => {
     const img = decodeImage(readFixture('photos/desk.jpg'));
     const ref = loadFixtureImage('photos/desk.decoded.png');
     expect([img.width, img.height]).toEqual([ref.width, ref.height]);
     const d = diffStats(img.data, ref.data);
-    // Measured with jpeg-js 0.4.4: max 29, mean 0.4469, 34.6% of samples differ (its chroma
-    // upsampling is nearest-neighbour, libjpeg-turbo's is the "fancy" triangle filter).
-    expect(d.max).toBeLessThanOrEqual(29);
-    expect(d.mean).toBeLessThanOrEqual(0.447);
+    // jpeg-js (the previous decoder) was max 29, mean 0.447, 34.6 % of samples off.
+    expect(d.max).toBe(0);
   });
 
   it('decodes all four sample photos at 1024x680', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encode as encodeJpeg } from 'jpeg-js';
 import { decodeImage } from '../src/image/decode.ts';
 import { applyOrientation, readJpegOrientation } from '../src/image/exif.ts';
 import type { RgbImage } from '../src/types.ts';
+import { readFixture } from './helpers/fixtures.ts';
 
 describe('applyOrientation', () => {
   // 3×2 image whose pixels are labelled a..f (value = label index · 10 in every channel):
@@ -46,13 +46,9 @@ describe('applyOrientation', () => {
 });
 
 describe('EXIF orientation in JPEG files', () => {
-  // 32×16 JPEG with four solid 16×8 quadrants: red | green over blue | white.
+  // 32×16 JPEG (cjpeg -quality 95 -sample 1x1) with four solid 16×8 quadrants: red | green over blue | white.
+  const plainJpeg = readFixture('photos/quadrants-32x16.jpg');
   const width = 32, height = 16;
-  const quadrant = (x: number, y: number): number[] =>
-    y < 8 ? (x < 16 ? [255, 0, 0] : [0, 255, 0]) : (x < 16 ? [0, 0, 255] : [255, 255, 255]);
-  const rgba = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rgba.set([...quadrant(x, y), 255], (y * width + x) * 4);
-  const plainJpeg = new Uint8Array(encodeJpeg({ width, height, data: rgba }, 95).data);
 
   /** The JPEG with an APP1 EXIF segment holding only IFD0 → Orientation, spliced in after SOI. */
   function withOrientation(orientation: number, littleEndian: boolean): Uint8Array {

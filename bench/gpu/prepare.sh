@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 rm -rf carry && mkdir -p carry/node_modules carry/debs
 xz -T2 -6 -c ../../node_modules/node/bin/node > carry/node.xz 2>/dev/null || xz -T2 -6 -c "$(readlink -f ../../node_modules/.bin/node)" > carry/node.xz
-for pkg in webgpu fast-png fflate iobuffer jpeg-js debug ms; do
+for pkg in webgpu fast-png fflate iobuffer debug ms; do
   cp -r "../../node_modules/$pkg" carry/node_modules/
 done
 # Only the Linux x64 Dawn build, and no sources of the package's own build.

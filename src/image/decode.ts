@@ -1,14 +1,14 @@
-// Decode JPEG (jpeg-js) or PNG (fast-png) bytes to interleaved 8-bit RGB, the reference's
-// `convert("RGB")` semantics: gray replicated, alpha dropped without compositing, palette
-// expanded, 16-bit samples reduced to their high byte.
+// Decode JPEG (our libjpeg-turbo-exact decoder, src/image/jpeg/) or PNG (fast-png) bytes to
+// interleaved 8-bit RGB, the reference's `convert("RGB")` semantics: gray replicated, alpha
+// dropped without compositing, palette expanded, 16-bit samples reduced to their high byte.
 
-import { decode as decodeJpegPixels } from 'jpeg-js';
 import { decode as decodePngPixels, convertIndexedToRgb } from 'fast-png';
 import type { DecodedPng } from 'fast-png';
 import type { RgbImage } from '../types.ts';
 import { applyOrientation, readJpegOrientation } from './exif.ts';
 import { jpegFrameSize } from './jpeg-segments.ts';
-import { checkImageSize, MAX_IMAGE_PIXELS } from './limits.ts';
+import { decodeJpeg as decodeJpegPixels } from './jpeg/decode-jpeg.ts';
+import { checkImageSize } from './limits.ts';
 
 export interface DecodeOptions {
   /** Rotate/flip JPEGs per their EXIF orientation tag (default true; the PyTorch reference does not). */
@@ -27,29 +27,18 @@ export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Rgb
 }
 
 function reason(e: unknown): string {
-  return e instanceof Error ? e.message : String(e); // jpeg-js also throws plain strings
+  return e instanceof Error ? e.message : String(e);
 }
 
 function decodeJpeg(bytes: Uint8Array): RgbImage {
   const size = jpegFrameSize(bytes);
   if (size === undefined) throw new Error('image: JPEG has no frame header (SOF) before its first scan; truncated or corrupt');
   checkImageSize('image: JPEG', size.width, size.height);
-  let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = decodeJpegPixels(bytes, {
-      useTArray: true,
-      formatAsRGBA: false,
-      tolerantDecoding: true,
-      maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
-      maxMemoryUsageInMB: 2048,
-    });
+    return decodeJpegPixels(bytes);
   } catch (e) {
     throw new Error(`image: corrupt, truncated or unsupported JPEG (${reason(e)})`);
   }
-  if (decoded.data.length !== decoded.width * decoded.height * 3) {
-    throw new Error(`image: JPEG decoder returned ${decoded.data.length} bytes for ${decoded.width}x${decoded.height}`);
-  }
-  return { width: decoded.width, height: decoded.height, data: decoded.data };
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
