@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJpeg } from '../src/image/jpeg/decode-jpeg.ts';
 import { JpegError } from '../src/image/jpeg/jpeg-error.ts';
 import { fixturePath, readFixture } from './helpers/fixtures.ts';
-import { CJPEG_OPTIONS, cjpeg, deskCrop, djpeg, readPnm, toolsAvailable } from './helpers/jpeg-tools.ts';
+import { CJPEG_OPTIONS, cjpeg, photoCrop, djpeg, readPnm, toolsAvailable } from './helpers/jpeg-tools.ts';
 
 const corpus = readdirSync(fixturePath('jpeg')).filter((f) => f.endsWith('.jpg')).sort();
 
@@ -47,7 +47,7 @@ describe('JPEG decoding is byte-identical to libjpeg-turbo (djpeg)', () => {
     for (let i = 0; i < 24; i++) {
       const opts = CJPEG_OPTIONS[rand(CJPEG_OPTIONS.length)];
       const w = 1 + rand(180), h = 1 + rand(120);
-      const jpeg = cjpeg(deskCrop(w, h, rand(1024 - w), rand(680 - h), opts.includes('-grayscale')), [...opts, '-quality', String(40 + rand(61))]);
+      const jpeg = cjpeg(photoCrop(w, h, rand(1024 - w), rand(680 - h), opts.includes('-grayscale')), [...opts, '-quality', String(40 + rand(61))]);
       const expected = readPnm(djpeg(jpeg));
       const out = decodeJpeg(jpeg);
       expect([out.width, out.height, i]).toEqual([expected.width, expected.height, i]);
@@ -63,6 +63,21 @@ describe('JPEG decoding is byte-identical to libjpeg-turbo (djpeg)', () => {
   ])('bundled photo %s decodes to djpeg\'s pixels', (name, sha256) => {
     const out = decodeJpeg(readFixture(`photos/${name}`));
     expect(createHash('sha256').update(out.data).digest('hex')).toBe(sha256);
+  });
+});
+
+describe('Adobe CMYK / YCCK JPEGs', () => {
+  it('convert to RGB like Pillow (inverted Adobe CMYK, then (255 − k)·(1 − c/255)): close to the photo they were made from', () => {
+    // ImageMagick 6 (libjpeg-turbo) wrote this YCCK JPEG (Adobe transform 2) from the committed
+    // 64×48 PPM crop. No djpeg oracle exists for CMYK → RGB, so this checks the conventions
+    // (inversion, K, YCCK → CMYK); a wrong sign or inversion would be off by ~100 levels.
+    const out = decodeJpeg(readFixture('photos/adobe-cmyk-64x48.jpg'));
+    const source = readPnm(readFixture('photos/adobe-cmyk-64x48.source.ppm'));
+    expect([out.width, out.height]).toEqual([source.width, source.height]);
+    let sum = 0, max = 0;
+    for (let i = 0; i < out.data.length; i++) { const d = Math.abs(out.data[i] - source.rgb[i]); sum += d; max = Math.max(max, d); }
+    expect(sum / out.data.length).toBeLessThan(2.5); // measured 1.59 (JPEG loss at quality 95)
+    expect(max).toBeLessThanOrEqual(20); // measured 13
   });
 });
 

@@ -2,7 +2,6 @@
 // netpbm images they read and write. Used to build fixtures/jpeg (test/tools/make-jpeg-corpus.ts)
 // and, where the tools are installed (CI), to compare on freshly generated files.
 import { spawnSync } from 'node:child_process';
-import { decode } from 'fast-png';
 import { readFixture } from './fixtures.ts';
 
 export interface Pnm { width: number; height: number; rgb: Uint8Array }
@@ -31,24 +30,24 @@ export function readPnm(bytes: Uint8Array): Pnm {
   return { width, height, rgb };
 }
 
-let desk: { width: number; data: Uint8Array; channels: number } | undefined;
+let source: Pnm | undefined;
 
-/** A crop of the bundled desk photo (lossless decode) as PPM or PGM bytes. */
-export function deskCrop(width: number, height: number, x0: number, y0: number, gray = false): Uint8Array {
-  if (!desk) {
-    const png = decode(readFixture('photos/desk.decoded.png'));
-    desk = { width: png.width, data: png.data as Uint8Array, channels: png.channels };
-  }
+/**
+ * A crop of the bundled canyon photo (bright, textured, saturated: every chroma path gets work)
+ * as PPM or PGM bytes. The pixels come from djpeg, so the corpus does not depend on our decoder.
+ */
+export function photoCrop(width: number, height: number, x0: number, y0: number, gray = false): Uint8Array {
+  source ??= readPnm(djpeg(readFixture('photos/canyon.jpg')));
   const channels = gray ? 1 : 3;
   const header = new TextEncoder().encode(`${gray ? 'P5' : 'P6'}\n${width} ${height}\n255\n`);
   const out = new Uint8Array(header.length + width * height * channels);
   out.set(header);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const s = ((y0 + y) * desk.width + x0 + x) * desk.channels;
+      const s = ((y0 + y) * source.width + x0 + x) * 3;
       const d = header.length + (y * width + x) * channels;
-      if (gray) out[d] = desk.data[s + 1];
-      else out.set(desk.data.subarray(s, s + 3), d);
+      if (gray) out[d] = source.rgb[s + 1];
+      else out.set(source.rgb.subarray(s, s + 3), d);
     }
   }
   return out;
