@@ -17,7 +17,7 @@ const CASES = [
   { type: 'q4_k', minPearson: 0.99 },
 ];
 
-describe.each(CASES)('pack-da3-$type.gguf', ({ type, minPearson }) => {
+describe.each(CASES)('pack-da3 quantized to $type', ({ type, minPearson }) => {
   it('predicts depth and camera close to the float32 reference', async () => {
     const model = await loadModel(bytesSource(readFileSync(fixturePath(`quant/quantize/pack-da3/pack-da3-${type}.gguf`))));
     try {
