@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '../src/backend/backend.ts';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.ts';
 import { kernelBytes } from '../src/backend/wasm/kernel-module.ts';
+import { Worker as NodeWorker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { reference, values } from './helpers/op-cases.ts';
 
 describe('wasm backend tensors and errors', () => {
@@ -116,5 +118,37 @@ describe('wasm backend tensors and errors', () => {
     }
     expect(() => be.relu(reference.upload(new Float32Array(1), [1]))).toThrow(/not a tensor of this backend/);
     expect(() => be.upload(new Float32Array(0), [-1])).toThrow(/invalid shape/);
+  });
+});
+
+describe('wasm backend threads', () => {
+  it('caps the thread count at the available cores and says so', async () => {
+    const cores = availableParallelism();
+    const be = await createWasmBackend({ threads: cores + 3 });
+    try {
+      expect(be.threads).toBe(cores);
+      expect(be.description).toContain(`${cores + 3} threads requested, ${cores} cores available`);
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it('starts Node worker threads even when another library set a global Worker (onnxruntime-web does)', async () => {
+    const g = globalThis as { Worker?: unknown };
+    const saved = g.Worker;
+    g.Worker = NodeWorker; // what onnxruntime-web's Node glue does
+    try {
+      const be = await createWasmBackend({ threads: 2 });
+      try {
+        expect(be.threads).toBe(Math.min(2, availableParallelism()));
+        const x = be.upload(new Float32Array([1, -2, 3]), [1, 3]);
+        const w = be.upload(new Float32Array([1, 1, 1, 2, 0, -1]), [2, 3]);
+        expect(await be.download(be.linear(x, w, undefined))).toEqual(new Float32Array([2, -1]));
+      } finally {
+        be.dispose();
+      }
+    } finally {
+      g.Worker = saved;
+    }
   });
 });

@@ -23,7 +23,16 @@ export function registerWorkerStarter(start: WorkerStarter): void {
 
 /** Whether this runtime can start pool workers at all. */
 export function workersAvailable(): boolean {
-  return typeof Worker === 'function' || registeredStarter !== undefined;
+  return workerStarter() !== undefined;
+}
+
+/**
+ * A runtime's own registered starter wins over a global `Worker`: in Node other libraries may
+ * set `globalThis.Worker = worker_threads.Worker` (onnxruntime-web's glue does), which cannot
+ * load the web worker's blob: URL.
+ */
+function workerStarter(): WorkerStarter | undefined {
+  return registeredStarter ?? (typeof Worker === 'function' ? startWebWorker : undefined);
 }
 
 export interface ThreadPool {
@@ -56,7 +65,7 @@ export async function startThreadPool(
   module: WebAssembly.Module, memory: WebAssembly.Memory, exports: KernelExports, threads: number,
 ): Promise<ThreadPool> {
   const data = [module, memory, PARALLEL_KERNELS];
-  const start = typeof Worker === 'function' ? startWebWorker : registeredStarter;
+  const start = workerStarter();
   if (!start) throw new Error('wasm backend: this runtime has no Worker; in Node import depth-anything-ts/node');
   const workers = await Promise.all(Array.from({ length: threads - 1 }, () => start(data)));
   const control = new Int32Array(memory.buffer, CONTROL_OFFSET, 8);

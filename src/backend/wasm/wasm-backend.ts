@@ -104,11 +104,13 @@ function checkShape(shape: readonly number[]): void {
 }
 
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-  const wanted = options.threads ?? hardware;
-  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 256) {
-    throw new Error(`wasm backend: threads must be an integer in 1..256, got ${wanted}`);
+  const hardware = Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+  const requested = options.threads ?? hardware;
+  if (!Number.isInteger(requested) || requested < 1 || requested > 256) {
+    throw new Error(`wasm backend: threads must be an integer in 1..256, got ${requested}`);
   }
+  // More threads than cores only adds workers (memory, start-up) that wait for each other.
+  const wanted = Math.min(requested, hardware);
   // Without SharedArrayBuffer or a way to start workers (e.g. edge runtimes) it runs on one thread.
   const shared = wanted > 1 && sharedMemorySupported() && workersAvailable();
   const relaxed = !options.module && options.relaxedSimd !== false && relaxedSimdSupported();
@@ -117,7 +119,9 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const pool = instance.shared && wanted > 1
     ? await startThreadPool(module, instance.memory, instance.exports, wanted)
     : singleThread(instance.exports);
-  return new WasmBackendImpl(instance.memory, instance.exports, pool, relaxed);
+  const note = requested > wanted ? `${requested} threads requested, ${hardware} cores available`
+    : pool.threads < requested ? `${requested} threads requested, ${!sharedMemorySupported() ? 'no SharedArrayBuffer' : 'no way to start workers'} here` : undefined;
+  return new WasmBackendImpl(instance.memory, instance.exports, pool, relaxed, note);
 }
 
 class WasmBackendImpl implements WasmBackend {
@@ -128,7 +132,11 @@ class WasmBackendImpl implements WasmBackend {
   readonly #pool: ThreadPool;
   readonly #heap: Heap;
 
-  constructor(memory: WebAssembly.Memory, exports: KernelExports, pool: ThreadPool, relaxed: boolean) {
+  /** Why fewer threads run than were asked for, if they do. */
+  readonly threadNote: string | undefined;
+
+  constructor(memory: WebAssembly.Memory, exports: KernelExports, pool: ThreadPool, relaxed: boolean, threadNote?: string) {
+    this.threadNote = threadNote;
     this.#memory = memory;
     this.#k = exports;
     this.#pool = pool;
@@ -141,7 +149,8 @@ class WasmBackendImpl implements WasmBackend {
   }
 
   get description(): string {
-    return `wasm (${this.relaxedSimd ? 'relaxed-simd' : 'simd128'}, ${this.threads} thread${this.threads === 1 ? '' : 's'})`;
+    const note = this.threadNote ? `: ${this.threadNote}` : '';
+    return `wasm (${this.relaxedSimd ? 'relaxed-simd' : 'simd128'}, ${this.threads} thread${this.threads === 1 ? '' : 's'}${note})`;
   }
 
   get heapBytes(): number {
