@@ -10,10 +10,17 @@ const PHOTO = repoPath('fixtures/photos/desk.jpg');
 
 function expectOneError(result: CliResult, message: RegExp): void {
   expect(result.code).toBe(1);
-  const lines = result.stderr.split('\n').filter((line) => line !== '');
+  const lines = result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('see: '));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^error: /);
   expect(lines[0]).toMatch(message);
+}
+
+/** A command-line mistake: the error line, then where to read the command's help (no usage dump). */
+function expectUsageError(result: CliResult, message: RegExp, command: string | undefined): void {
+  expectOneError(result, message);
+  expect(result.stderr.split('\n').filter((line) => line !== '')[1]).toBe(`see: depth-anything ${command ? `${command} --help` : 'help'}`);
+  expect(result.stdout).toBe('');
 }
 
 let dir: string;
@@ -37,9 +44,9 @@ function expectNoNewFiles(): void {
   expect(listDir(dir)).toEqual(files);
 }
 
-describe('command-line mistakes print the usage too', () => {
+describe('command-line mistakes: one error line and where the help is', () => {
   it.each([
-    [['frobnicate'], /^error: unknown command: frobnicate$/],
+    [['frobnicate'], /^error: unknown command: frobnicate \(commands: info, depth, reconstruct, synth, quantize, convert\)$/],
     [['depth', '--model', DA3, '--input', PHOTO, '--bogus'], /^error: unknown flag: --bogus$/],
     [['info', '--model'], /^error: flag --model needs a value$/],
     [['info'], /^error: info: --model is required$/],
@@ -48,16 +55,26 @@ describe('command-line mistakes print the usage too', () => {
     [['depth', '--model', DA3, '--input', PHOTO, '--threads', '0'], /--threads must be a positive integer/],
   ])('%j', (args, message) => {
     const result = runCli(args);
-    expectOneError(result, message);
-    expect(result.stdout).toMatch(/^usage:/);
+    expectUsageError(result, message, args[0] === 'frobnicate' ? undefined : args[0]);
   });
 
-  it('help, --help and no arguments print the usage and succeed', () => {
-    for (const args of [[], ['help'], ['--help'], ['depth', '--help']]) {
+  it('help, --help and no arguments print the whole usage and succeed', () => {
+    for (const args of [[], ['help'], ['--help']]) {
       const result = runCli(args);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^usage:\n {2}depth-anything info/);
       expect(result.stderr).toBe('');
+    }
+  });
+
+  it('each command has its own --help (also as `help <command>`)', () => {
+    for (const command of ['info', 'depth', 'reconstruct', 'synth', 'quantize', 'convert']) {
+      for (const args of [[command, '--help'], ['help', command]]) {
+        const result = runCli(args);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`^usage:\\n {2}depth-anything ${command} `));
+        expect(result.stdout).not.toMatch(new RegExp(`depth-anything (?!${command})\\w+ `));
+      }
     }
   });
 });
@@ -126,16 +143,15 @@ describe('3D export failures (--glb, --colmap, --colmap-txt) leave nothing behin
     expectNoNewFiles();
   });
 
-  it('a model without camera pose: the C++ message, and no COLMAP directory', () => {
+  it('a model without camera pose: says the family has no camera head, and no COLMAP directory', () => {
     const result = runCli(['depth', '--model', DA2, '--input', PHOTO, '--colmap', out('sparse'), '--glb', out('x.glb')]);
-    expectOneError(result, /^error: depth\+pose failed \(does this model produce camera pose\?\)$/);
+    expectOneError(result, /^error: --glb\/--colmap need a camera pose, but .* is a da2 model, which has no camera head \(DA3 any-view and nested models have one\)$/);
     expectNoNewFiles();
   });
 
   it('--colmap and --colmap-txt together is a usage error', () => {
     const result = runCli(['depth', '--model', DA3, '--input', PHOTO, '--colmap', out('a'), '--colmap-txt', out('b')]);
-    expectOneError(result, /^error: depth: give only one of --colmap and --colmap-txt$/);
-    expect(result.stdout).toMatch(/^usage:/);
+    expectUsageError(result, /^error: depth: give only one of --colmap and --colmap-txt$/, 'depth');
     expectNoNewFiles();
   });
 

@@ -11,15 +11,18 @@ import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { DepthOptions } from './depth-options.ts';
 import type { OutputFile } from './output-files.ts';
 
-/** depth-anything.cpp's message when a 3D export meets a model without camera pose. */
-const NO_POSE = 'depth+pose failed (does this model produce camera pose?)';
+/** A 3D export needs the camera: only DA3 any-view models (and nested pairs) predict one. */
+function noPose(info?: ModelInfo): string {
+  const what = info ? `${info.checkpointName || 'this model'} is a ${info.family} model, which has no camera head` : 'the prediction has no camera';
+  return `--glb/--colmap need a camera pose, but ${what} (DA3 any-view and nested models have one)`;
+}
 
 export function exportRequested(options: DepthOptions): boolean {
   return options.glb !== undefined || options.colmap !== undefined;
 }
 
 export function checkExportSupport(options: DepthOptions, info: ModelInfo): void {
-  if (exportRequested(options) && !info.capabilities.includes('pose')) throw new Error(NO_POSE);
+  if (exportRequested(options) && !info.capabilities.includes('pose')) throw new Error(noPose(info));
 }
 
 export function colmapFlag(colmap: NonNullable<DepthOptions['colmap']>): string {
@@ -48,7 +51,7 @@ export function exportDepthLine(prediction: DepthPrediction): string {
  */
 export function encodeExports(options: DepthOptions, image: RgbImage, inputPath: string, prediction: DepthPrediction) {
   const { width, height, depth, confidence } = prediction;
-  if (!prediction.extrinsics || !prediction.intrinsics || !confidence || !prediction.image) throw new Error(NO_POSE);
+  if (!prediction.extrinsics || !prediction.intrinsics || !confidence || !prediction.image) throw new Error(noPose());
   // depth-anything.cpp holds the camera as float32.
   const extrinsics = prediction.extrinsics.map(Math.fround);
   const intrinsics = prediction.intrinsics.map(Math.fround);

@@ -1,7 +1,8 @@
 // depth-anything command line: `node src/cli/main.ts <command> …` or the bin/depth-anything.js launcher.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { USAGE } from './usage.ts';
+import '../node.ts'; // this runtime's worker_threads (wasm threads) and Dawn (webgpu), registered explicitly
+import { commandUsage, USAGE } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 
 type Command = (args: readonly string[]) => Promise<void>;
@@ -21,20 +22,25 @@ const HELP = new Set(['help', '-h', '--help']);
 /** Runs one command line (without the `node script` prefix); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (name === undefined || HELP.has(name) || args.some((arg) => arg === '--help' || arg === '-h')) {
-    process.stdout.write(USAGE);
+  if (name === undefined || HELP.has(name)) {
+    const topic = name === 'help' && args[0] !== undefined ? commandUsage(args[0]) : undefined;
+    process.stdout.write(topic ?? USAGE);
+    return 0;
+  }
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(commandUsage(name) ?? USAGE);
     return 0;
   }
   try {
     const loadCommand = COMMANDS[name];
-    if (!loadCommand) throw new UsageError(`unknown command: ${name}`);
+    if (!loadCommand) throw new UsageError(`unknown command: ${name} (commands: ${Object.keys(COMMANDS).join(', ')})`);
     await (await loadCommand())(args);
     return 0;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // Exactly one line, whatever the thrower put in its message.
     process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-    if (e instanceof UsageError) process.stdout.write(USAGE);
+    if (e instanceof UsageError) process.stderr.write(`see: depth-anything ${COMMANDS[name] ? `${name} --help` : 'help'}\n`);
     return 1;
   }
 }

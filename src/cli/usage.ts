@@ -1,22 +1,24 @@
-export const USAGE = `usage:
-  depth-anything info  --model <gguf>
-  depth-anything depth --model <gguf> --input <image> [--input <image> ...] [--pfm <out.pfm>]
+// The command-line help: one entry per command (its synopsis and what it does), printed whole by
+// `depth-anything help` and per command by `depth-anything <command> --help`.
+
+interface CommandHelp {
+  synopsis: string;
+  description: string;
+}
+
+const COMMANDS: Record<string, CommandHelp> = {
+  info: {
+    synopsis: `  depth-anything info  --model <gguf>`,
+    description: `  info         describe a model file (architecture, capabilities, tensor types) without loading weights`,
+  },
+  depth: {
+    synopsis: `  depth-anything depth --model <gguf> --input <image> [--input <image> ...] [--pfm <out.pfm>]
                        [--png <out.png>] [--colormap gray|turbo] [--no-invert] [--pose <out.json>]
                        [--out-prefix <prefix>] [--backend auto|webgpu|wasm|reference] [--threads N]
                        [--weights f32|f16] [--repeat N]
                        [--glb <out.glb>] [--colmap <dir> | --colmap-txt <dir>] [--ray-pose]
-                       [--metric-model <metric.gguf>] [--sky <out.pfm>]
-  depth-anything reconstruct --model <giant.gguf> --input <image> [--input <image> ...] --ply <out.ply>
-                       [--ply-layout depth-anything.cpp|3dgs] [--pose <out.json>] [--resolution N]
-                       [--backend auto|webgpu|wasm|reference] [--threads N] [--weights f32|f16]
-  depth-anything synth --preset <name> --out <file.gguf> [--seed N] [--with-aux]
-  depth-anything quantize <in.gguf> <out.gguf> <type>
-  depth-anything convert --checkpoint <dir|file.pth> --out <file.gguf> [--metric-out <file.gguf>]
-                         [--with-aux] [--encoder vits|vitb|vitl|vitg] [--name N] [--max-depth D]
-  depth-anything help
-
-  info         describe a model file (architecture, capabilities, tensor types) without loading weights
-  depth        predict depth for one image; --pose also writes the camera pose (DA3 any-view models);
+                       [--metric-model <metric.gguf>] [--sky <out.pfm>]`,
+    description: `  depth        predict depth for one image; --pose also writes the camera pose (DA3 any-view models);
                --glb / --colmap / --colmap-txt export the back-projected point cloud and camera;
                --ray-pose takes the camera from the aux ray map; --metric-model pairs a DA3NESTED
                any-view file with its metric file (metric depth and cameras); --sky writes the sky map;
@@ -25,14 +27,42 @@ export const USAGE = `usage:
                --repeat N loads once, runs N predictions and prints timings (writes no files);
                --backend auto (default) runs WebGPU on a hardware GPU adapter, else wasm, and says
                which on stderr ("backend: …"); webgpu on a software adapter only when asked for;
-               --weights f16 (webgpu) keeps linear weights as halves (half the GPU memory)
-  reconstruct  per-pixel 3D Gaussians of DA3-GIANT's GS head as a PLY (any input size, several views)
-  quantize     depth-anything.cpp's quantizer: ViT block and camera matmul weights to f16|q8_0|q6_k|q5_k|q4_k
-               (also bf16|q5_1|q5_0|q4_1|q4_0|q3_k|q2_k); K-quants fall back to q8_0 on rows not a multiple of 256
-  convert      official checkpoint -> depth-anything.cpp's F32 GGUF: a DA3 folder (model.safetensors +
-               model_config.yaml; nested writes --out and --metric-out) or a DA2 .pth (--encoder required)
-  synth        write a random-weight model with an official model's exact GGUF layout (benchmarks, tests);
+               --weights f16 (webgpu) keeps linear weights as halves (half the GPU memory)`,
+  },
+  reconstruct: {
+    synopsis: `  depth-anything reconstruct --model <giant.gguf> --input <image> [--input <image> ...] --ply <out.ply>
+                       [--ply-layout depth-anything.cpp|3dgs] [--pose <out.json>] [--resolution N]
+                       [--backend auto|webgpu|wasm|reference] [--threads N] [--weights f32|f16]`,
+    description: `  reconstruct  per-pixel 3D Gaussians of DA3-GIANT's GS head as a PLY (any input size, several views)`,
+  },
+  synth: {
+    synopsis: `  depth-anything synth --preset <name> --out <file.gguf> [--seed N] [--with-aux]`,
+    description: `  synth        write a random-weight model with an official model's exact GGUF layout (benchmarks, tests);
                presets: da3-small, da3-base, da3-large, da3-giant, da3-mono-large, da3-metric-large,
                da3-nested-giant-large-anyview, da3-nested-giant-large-metric, da2-vits|vitb|vitl,
-               da2-metric-hypersim-vits|vitb|vitl, da2-metric-vkitti-vits|vitb|vitl
-`;
+               da2-metric-hypersim-vits|vitb|vitl, da2-metric-vkitti-vits|vitb|vitl`,
+  },
+  quantize: {
+    synopsis: `  depth-anything quantize <in.gguf> <out.gguf> <type>`,
+    description: `  quantize     depth-anything.cpp's quantizer: ViT block and camera matmul weights to f16|q8_0|q6_k|q5_k|q4_k
+               (also bf16|q5_1|q5_0|q4_1|q4_0|q3_k|q2_k); K-quants fall back to q8_0 on rows not a multiple of 256`,
+  },
+  convert: {
+    synopsis: `  depth-anything convert --checkpoint <dir|file.pth> --out <file.gguf> [--metric-out <file.gguf>]
+                         [--with-aux] [--encoder vits|vitb|vitl|vitg] [--name N] [--max-depth D]`,
+    description: `  convert      official checkpoint -> depth-anything.cpp's F32 GGUF: a DA3 folder (model.safetensors +
+               model_config.yaml; nested writes --out and --metric-out) or a DA2 .pth (--encoder required)`,
+  },
+  help: {
+    synopsis: `  depth-anything help`,
+    description: ``,
+  },
+};
+
+export const USAGE = `usage:\n${Object.values(COMMANDS).map((c) => c.synopsis).join('\n')}\n\n${Object.values(COMMANDS).map((c) => c.description).filter((d) => d !== '').join('\n')}\n`;
+
+/** The help of one command, or undefined for a name that is not a command. */
+export function commandUsage(name: string): string | undefined {
+  const c = COMMANDS[name];
+  return c && `usage:\n${c.synopsis}\n${c.description ? `\n${c.description}\n` : ''}`;
+}
