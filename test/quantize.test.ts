@@ -2,7 +2,7 @@
 // depth-anything.cpp's `quantize` output byte for byte (fixtures/quant/quantize), its type policy,
 // the CLI, and clear errors for bad input.
 
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -139,8 +139,22 @@ describe('quantize CLI', () => {
   });
   it('refuses to overwrite its input, takes exactly three arguments, rejects unknown types before writing', async () => {
     await expect(runQuantize([input(), input(), 'q8_0'])).rejects.toThrow(/refusing to overwrite the input/);
-    await expect(runQuantize([input(), join(dir, 'x.gguf')])).rejects.toThrow(/usage: depth-anything quantize/);
+    await expect(runQuantize([input(), join(dir, 'x.gguf')])).rejects.toThrow(/expected <in\.gguf> <out\.gguf> <type> \[--force\]/);
     await expect(runQuantize([input(), join(dir, 'x.gguf'), 'q9'])).rejects.toThrow(/unknown type 'q9'/);
     await expect(stat(join(dir, 'x.gguf'))).rejects.toThrow();
+  });
+  it('refuses to replace an existing output without --force', async () => {
+    const out = join(dir, 'existing.gguf');
+    await writeFile(out, 'keep me');
+    await expect(runQuantize([input(), out, 'q8_0'])).rejects.toThrow(/exists; pass --force to replace it/);
+    expect(await readFile(out, 'utf8')).toBe('keep me');
+    await runQuantize([input(), out, 'q8_0', '--force']);
+    expect(firstDifference(new Uint8Array(await readFile(out)), await load('quant/quantize/pack-da3/pack-da3-q8_0.gguf'))).toBe(-1);
+  });
+
+  it('warns when the input is already quantized', async () => {
+    stderr.mockClear();
+    await runQuantize([fixture('quant/quantize/pack-da3/pack-da3-q8_0.gguf').pathname, join(dir, 'again.gguf'), 'q4_k']);
+    expect(stderr).toHaveBeenCalledWith(expect.stringMatching(/^quantize: warning: .* is already quantized \(Q8_0\); re-quantizing compounds the error/));
   });
 });

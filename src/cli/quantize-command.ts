@@ -1,6 +1,6 @@
 // `depth-anything quantize <in.gguf> <out.gguf> <type>`: depth-anything.cpp's quantizer. Tensors
 // stream from the input file to a temporary output, renamed into place when complete.
-import { realpath } from 'node:fs/promises';
+import { access, realpath } from 'node:fs/promises';
 import { readGguf } from '../../gguf/reader.ts';
 import { fileSource } from '../node.ts';
 import { describeQuantization, planQuantization, quantizedChunks, quantizeTarget } from '../quantize/index.ts';
@@ -14,18 +14,33 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   return resolvedB !== undefined && (await realpath(a)) === resolvedB;
 }
 
+/** Tensor types of the input that are already quantized (re-quantizing compounds their error). */
+function quantizedTypes(types: readonly string[]): string[] {
+  return [...new Set(types.filter((t) => t !== 'F32'))];
+}
+
 export async function runQuantize(args: readonly string[]): Promise<void> {
-  if (args.length !== 3 || args.some((arg) => arg.startsWith('--'))) {
-    throw new UsageError('quantize: usage: depth-anything quantize <in.gguf> <out.gguf> <type>');
+  const force = args.includes('--force');
+  const positional = args.filter((arg) => arg !== '--force');
+  if (positional.length !== 3 || positional.some((arg) => arg.startsWith('--'))) {
+    throw new UsageError('quantize: expected <in.gguf> <out.gguf> <type> [--force]');
   }
-  const [input, output, type] = args as [string, string, string];
+  const [input, output, type] = positional as [string, string, string];
   const target = quantizeTarget(type); // checked before any file is touched
+
   const source = await fileSource(input).catch((e: unknown) => {
     throw new Error(`cannot read ${input}: ${describeFsError(e)}`);
   });
   try {
     if (await sameFile(input, output)) throw new Error(`quantize: refusing to overwrite the input ${input}`);
+    if (!force && await access(output).then(() => true, () => false)) {
+      throw new Error(`quantize: ${output} exists; pass --force to replace it`);
+    }
     const file = await readGguf(source);
+    const already = quantizedTypes([...file.tensors.values()].map((t) => t.typeName));
+    if (already.length > 0) {
+      process.stderr.write(`quantize: warning: ${input} is already quantized (${already.join(', ')}); re-quantizing compounds the error, quantize the F32 file instead\n`);
+    }
     const plan = planQuantization(file, target.name);
     await writeFileAtomically(output, quantizedChunks(file, source, plan), 'output');
     process.stderr.write(`quantize: ${describeQuantization(plan)}\n`);

@@ -43,7 +43,7 @@ const COMMANDS: Record<string, CommandHelp> = {
                da2-metric-hypersim-vits|vitb|vitl, da2-metric-vkitti-vits|vitb|vitl`,
   },
   quantize: {
-    synopsis: `  depth-anything quantize <in.gguf> <out.gguf> <type>`,
+    synopsis: `  depth-anything quantize <in.gguf> <out.gguf> <type> [--force]`,
     description: `  quantize     depth-anything.cpp's quantizer: ViT block and camera matmul weights to f16|q8_0|q6_k|q5_k|q4_k
                (also bf16|q5_1|q5_0|q4_1|q4_0|q3_k|q2_k); K-quants fall back to q8_0 on rows not a multiple of 256`,
   },
