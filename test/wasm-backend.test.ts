@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '../src/backend/backend.ts';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.ts';
 import { kernelBytes } from '../src/backend/wasm/kernel-module.ts';
+import { readFileSync } from 'node:fs';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { reference, values } from './helpers/op-cases.ts';
@@ -150,5 +151,28 @@ describe('wasm backend threads', () => {
     } finally {
       g.Worker = saved;
     }
+  });
+});
+
+describe('the JS ↔ wasm boundary', () => {
+  // src/backend/wasm/kernel-exports.ts is written by hand from asm/index.ts; this keeps the two
+  // in step: every kernel the interface declares exists in every build with that many
+  // parameters, and the builds export nothing the interface does not declare.
+  const declared = new Map<string, number>();
+  const source = readFileSync(new URL('../src/backend/wasm/kernel-exports.ts', import.meta.url), 'utf8');
+  const body = source.slice(source.indexOf('export interface KernelExports {'), source.indexOf('\n}\n'));
+  for (const m of body.matchAll(/^ {2}(\w+)\(([^)]*)\)/gms)) {
+    declared.set(m[1]!, m[2]!.trim() === '' ? 0 : m[2]!.split(',').filter((p) => p.trim() !== '').length);
+  }
+
+  it.each(['simdShared', 'simdSingle', 'relaxedShared', 'relaxedSingle'] as const)('%s matches KernelExports', async (build) => {
+    const module = await WebAssembly.compile(kernelBytes(build));
+    const functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+    expect(declared.size).toBeGreaterThan(20);
+    expect([...functions].sort()).toEqual([...declared.keys()].sort());
+    const shared = build.endsWith('Shared');
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: shared ? 65536 : undefined, shared });
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    for (const [name, arity] of declared) expect([name, (instance.exports[name] as (...a: number[]) => void).length]).toEqual([name, arity]);
   });
 });
