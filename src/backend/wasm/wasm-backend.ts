@@ -10,6 +10,8 @@ import { ACTIVATION_CODES, type KernelExports } from './kernel-exports.ts';
 import { kernelBytes, pickBuild, relaxedSimdSupported } from './kernel-module.ts';
 import { instantiateKernels, sharedMemorySupported } from './memory.ts';
 import { Heap } from './heap.ts';
+import { checkShape, product, Storage, WasmTensor } from './wasm-tensor.ts';
+import { planeBands, takesDirect1x1, takesWinograd, tapOffsets, winogradBands, WINOGRAD_MIN_CHANNELS } from './conv-plan.ts';
 import { singleThread, startThreadPool, workersAvailable, type ThreadPool } from './thread-pool.ts';
 
 export interface WasmBackendOptions {
@@ -36,73 +38,6 @@ export interface WasmBackend extends Backend {
 }
 
 const DEFAULT_QK_NORM_EPS = 1e-5;
-/** Scratch budget of one band of convolution input planes (a few output rows, all channels). */
-const PLANE_BAND_BYTES = 2 << 20;
-/** A 1×1 conv copies a large input into bands only for this many outputs reusing each copy. */
-const PLANES_MIN_COUT = 16;
-/**
- * 3×3 pad-1 stride-1 convs take the Winograd path from this many channels (in and out); below,
- * the transforms and the 16/9 larger packed weight do not pay for themselves. The choice depends
- * on the weight only, never the map size: a weight serves one packing.
- */
-const WINOGRAD_MIN_CHANNELS = 16;
-/**
- * Budget of one band's Winograd-transformed inputs and products (per thread): fewer, taller bands
- * rewrite fewer halo rows, which matters at full resolution (64→32 at 336×504: 57 ms, 77 at 1 MiB).
- */
-const WINOGRAD_BAND_BYTES = 4 << 20;
-/** Bands per thread at least (when the map is tall enough), so threads finish together. */
-const WINOGRAD_BANDS_PER_THREAD = 4;
-
-/** A block of the wasm heap; reshape views share it. Releasing any handle frees it. */
-class Storage {
-  /** The block; for a weight packed in place, the block now holding the packed form. */
-  ptr: number;
-  readonly size: number;
-  /** Bytes of the block: a weight's block may be reserved larger, for a larger packed form. */
-  capacity: number;
-  /** A model weight: its first packing replaces the plain values. */
-  readonly weight: boolean;
-  /** Packed forms of this data when used as a weight, by packing kind and shape. */
-  readonly packed = new Map<string, number>();
-  /** The packing that replaced the plain values (weights only). */
-  packedInPlace: string | undefined;
-  freed = false;
-
-  constructor(ptr: number, size: number, weight: boolean, capacity: number) {
-    this.ptr = ptr;
-    this.size = size;
-    this.weight = weight;
-    this.capacity = capacity;
-  }
-}
-
-class WasmTensor implements Tensor {
-  readonly shape: readonly number[];
-  readonly storage: Storage;
-
-  constructor(shape: readonly number[], storage: Storage) {
-    this.shape = shape;
-    this.storage = storage;
-  }
-
-  get ptr(): number {
-    return this.storage.ptr;
-  }
-
-  get size(): number {
-    return this.storage.size;
-  }
-}
-
-const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-function checkShape(shape: readonly number[]): void {
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new Error(`wasm backend: invalid shape [${shape.join(', ')}]`);
-  }
-}
-
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const hardware = Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
   const requested = options.threads ?? hardware;
@@ -492,8 +427,7 @@ class WasmBackendImpl implements WasmBackend {
       this.#optional(bias, 'conv2d bias', cout), ACTIVATION_CODES[opts.activation ?? 'none'],
       this.#optional(opts.residual, 'conv2d residual', cout * ho * wo),
     ];
-    const winograd = kh === 3 && kw === 3 && stride === 1 && pad === 1 && Math.min(cin, cout) >= WINOGRAD_MIN_CHANNELS;
-    if (winograd) return this.#winogradConv(xs, ws, epilogue, opts.reluInput ?? false, opts.project);
+    if (takesWinograd(kh, kw, stride, pad, cin, cout)) return this.#winogradConv(xs, ws, epilogue, opts.reluInput ?? false, opts.project);
     if (opts.project) {
       // Fused only on the Winograd path; elsewhere the full map is made, then projected. The
       // output is allocated first, as by every other op, so the steps' scratch never lies under it.
@@ -510,8 +444,7 @@ class WasmBackendImpl implements WasmBackend {
     }
     const packed = this.#packedConv(ws, 'conv', cout, cin, taps, [cin * taps, taps, 1]);
     const out = this.#new([cout, ho, wo]);
-    const direct = cin * h * w * 4 <= PLANE_BAND_BYTES || cout < PLANES_MIN_COUT;
-    if (taps === 1 && stride === 1 && pad === 0 && !opts.reluInput && direct) {
+    if (takesDirect1x1(taps, stride, pad, opts.reluInput ?? false, cin, h, w, cout)) {
       // A 1×1 conv is a GEMM over the flat pixel axis, read straight from the input while it
       // fits in cache; larger inputs take the banded planes below (channels close together).
       this.#withScratch([4], (table) => {
@@ -522,18 +455,10 @@ class WasmBackendImpl implements WasmBackend {
     }
     // The planes are written and convolved one band of output rows at a time: the band's planes
     // stay in cache for the convolution and the scratch stays small at any resolution.
-    const extraRows = Math.floor((kh - 1) / stride);
-    const wq = Math.max(Math.ceil((w + 2 * pad) / stride), wo + Math.floor((kw - 1) / stride));
-    const band = Math.max(1, Math.min(ho, Math.floor(PLANE_BAND_BYTES / (stride * stride * cin * wq * 4)) - extraRows));
-    const planeBytes = (band + extraRows) * wq * 4;
+    const bands = planeBands(cin, w, kh, kw, stride, pad, ho, wo);
+    const { extraRows, wq, band, planeBytes } = bands;
     this.#withScratch([stride * stride * cin * planeBytes, taps * 4], (planes, table) => {
-      const offsets = new Int32Array(this.#memory.buffer, table!, taps);
-      for (let ky = 0; ky < kh; ky++) {
-        for (let kx = 0; kx < kw; kx++) {
-          const phase = (ky % stride) * stride + (kx % stride);
-          offsets[ky * kw + kx] = phase * cin * planeBytes + Math.floor(ky / stride) * wq * 4 + Math.floor(kx / stride) * 4;
-        }
-      }
+      tapOffsets(new Int32Array(this.#memory.buffer, table!, taps), kh, kw, stride, cin, bands);
       for (let y0 = 0; y0 < ho; y0 += band) {
         const y1 = Math.min(ho, y0 + band);
         this.#pool.run('convPlanes', [xs.ptr, cin, h, w, pad, stride, opts.reluInput ? 1 : 0, planes!, y0, band + extraRows, wq]);
@@ -572,13 +497,7 @@ class WasmBackendImpl implements WasmBackend {
     const packed = this.#packed(ws, `winograd ${ws.shape.join('x')}`, this.#k.packedWinogradBytes(cout, cin),
       (src, dst) => this.#pool.run('packWinograd', [src, cout, cin, dst]));
     const out = this.#new([outChannels, h, w]);
-    const tpr = Math.ceil(Math.ceil(w / 2) / 4) * 4;
-    const tileRowsTotal = Math.ceil(h / 2);
-    const bytesPerTileRow = 16 * (cin + cout) * tpr * 4;
-    const tileRows = Math.max(1, Math.min(
-      Math.floor(WINOGRAD_BAND_BYTES / bytesPerTileRow),
-      Math.ceil(tileRowsTotal / (WINOGRAD_BANDS_PER_THREAD * this.#pool.threads)),
-    ));
+    const { tpr, tileRows } = winogradBands(cin, cout, h, w, this.#pool.threads);
     const scratchBytes = this.#pool.threads * this.#k.winogradScratchBytes(cin, cout, tileRows, tpr, w);
     this.#withScratch([scratchBytes], (scratch) => {
       this.#pool.run('winogradConv', [xs.ptr, cin, h, w, reluInput ? 1 : 0, packed, cout, ...epilogue, ...projection,

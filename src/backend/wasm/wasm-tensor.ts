@@ -1,0 +1,52 @@
+// A wasm backend tensor: a shape over a block of the shared heap (Storage), which a weight's
+// packed forms are attached to. The bookkeeping only; the ops are in wasm-backend.ts.
+import type { Tensor } from '../backend.ts';
+
+/** A block of the wasm heap; reshape views share it. Releasing any handle frees it. */
+export class Storage {
+  /** The block; for a weight packed in place, the block now holding the packed form. */
+  ptr: number;
+  readonly size: number;
+  /** Bytes of the block: a weight's block may be reserved larger, for a larger packed form. */
+  capacity: number;
+  /** A model weight: its first packing replaces the plain values. */
+  readonly weight: boolean;
+  /** Packed forms of this data when used as a weight, by packing kind and shape. */
+  readonly packed = new Map<string, number>();
+  /** The packing that replaced the plain values (weights only). */
+  packedInPlace: string | undefined;
+  freed = false;
+
+  constructor(ptr: number, size: number, weight: boolean, capacity: number) {
+    this.ptr = ptr;
+    this.size = size;
+    this.weight = weight;
+    this.capacity = capacity;
+  }
+}
+
+export class WasmTensor implements Tensor {
+  readonly shape: readonly number[];
+  readonly storage: Storage;
+
+  constructor(shape: readonly number[], storage: Storage) {
+    this.shape = shape;
+    this.storage = storage;
+  }
+
+  get ptr(): number {
+    return this.storage.ptr;
+  }
+
+  get size(): number {
+    return this.storage.size;
+  }
+}
+
+export const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+export function checkShape(shape: readonly number[]): void {
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new Error(`wasm backend: invalid shape [${shape.join(', ')}]`);
+  }
+}
