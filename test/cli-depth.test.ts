@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDepthPng } from '../src/export/depth-png.ts';
 import { finiteRange } from '../src/export/finite-range.ts';
 import { decodePfm } from '../src/export/pfm.ts';
-import { formatFixed } from '../src/export/printf.ts';
+import { formatFixed } from '../src/format/printf.ts';
 import { freshTempDir, listDir, removeTempDirs, repoPath, runCli, type CliResult } from './cli-run.ts';
 import { loadReference, type Reference } from './helpers/fixtures.ts';
 import { expectDenseOutput, expectMaxAbs, expectMaxRel } from './helpers/metrics.ts';

@@ -13,7 +13,8 @@ import { bytesSource, type ByteSource } from '../gguf/source.ts';
 import { runSynth, writeSynthFile } from '../src/cli/synth-command.ts';
 import { readModelConfig } from '../src/model/config.ts';
 import { loadModel } from '../src/model/load.ts';
-import { checkSpec, SYNTH_PRESETS, synthesizedFileSize, synthesizeHeader, synthesizeModel, synthesizeTensorInfos, synthPreset, type SynthSpec } from '../src/synth/index.ts';
+import { checkSpec, layoutHeader, layoutTensorInfos } from '../src/converter-layout/index.ts';
+import { SYNTH_PRESETS, synthesizedFileSize, synthesizeModel, synthPreset, type SynthSpec } from '../src/synth/index.ts';
 import { concatBytes } from './helpers/bytes.ts';
 
 const fixture = (path: string) => new URL(`../fixtures/models/${path}`, import.meta.url);
@@ -61,7 +62,7 @@ describe('a spec with a fixture\'s dimensions reproduces the converter file', ()
       expect(actual.size).toBe(expected.size);
       expect(synthesizedFileSize(spec)).toBe(expected.size);
       // And so the whole header, byte for byte.
-      const header = synthesizeHeader(spec);
+      const header = layoutHeader(spec);
       expect(header.byteLength).toBe(expected.dataOffset);
       expect(firstDifference(header, fixtureBytes.subarray(0, header.byteLength))).toBe(-1);
     });
@@ -87,7 +88,7 @@ describe('random weights', () => {
     const a = concatBytes(synthesizeModel(MONO));
     expect(firstDifference(a, concatBytes(synthesizeModel({ ...MONO, seed: 0 })))).toBe(-1);
     const b = concatBytes(synthesizeModel({ ...MONO, seed: 1 }));
-    const header = synthesizeHeader(MONO).byteLength;
+    const header = layoutHeader(MONO).byteLength;
     expect(firstDifference(a.subarray(0, header), b.subarray(0, header))).toBe(-1);
     expect(firstDifference(a, b)).toBeGreaterThanOrEqual(header);
   });
@@ -166,7 +167,7 @@ describe('official presets', () => {
   for (const [name, { tensors, family }] of Object.entries(EXPECTED)) {
     it(`${name}: ${tensors} tensors, loader sees ${family}`, async () => {
       const spec = synthPreset(name);
-      const file = await readGguf(headerOnlySource(synthesizeHeader(spec), synthesizedFileSize(spec)));
+      const file = await readGguf(headerOnlySource(layoutHeader(spec), synthesizedFileSize(spec)));
       expect(file.tensors.size).toBe(tensors);
       const config = readModelConfig(file);
       expect(config.family).toBe(family);
@@ -175,11 +176,11 @@ describe('official presets', () => {
   }
 
   it('with --with-aux, DA3-BASE has 331 tensors', () => {
-    expect(synthesizeTensorInfos(synthPreset('da3-base', { withAux: true })).length).toBe(331);
+    expect(layoutTensorInfos(synthPreset('da3-base', { withAux: true })).length).toBe(331);
   });
 
   it('have the published parameter counts', () => {
-    const params = (name: string) => synthesizeTensorInfos(synthPreset(name)).reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0) / 1e6;
+    const params = (name: string) => layoutTensorInfos(synthPreset(name)).reduce((n, t) => n + t.dims.reduce((a, b) => a * b, 1), 0) / 1e6;
     // forward-math.md §1.3 (backbone + DualDPT + cam_dec, M) and the DA2 model cards (24.8 / 97.5 / 335.3 M).
     expect(params('da3-small')).toBeCloseTo(22.06 + 2.93 + 1.19, 1);
     expect(params('da3-base')).toBeCloseTo(86.58 + 11.70 + 4.74, 1);
@@ -208,7 +209,7 @@ describe('invalid specs are rejected with the field named', () => {
   for (const [change, message] of cases) {
     it(message, () => {
       expect(() => checkSpec({ ...DA3, ...change })).toThrow(message);
-      expect(() => synthesizeHeader({ ...DA3, ...change })).toThrow(message);
+      expect(() => layoutHeader({ ...DA3, ...change })).toThrow(message);
     });
   }
   it('non-DA3 families take no camera or aux options', () => {

@@ -1,5 +1,5 @@
 // `depth --repeat N`: load once, predict N times, print depth-anything.cpp's bench line.
-import { formatFixed } from '../export/printf.ts';
+import { formatFixed } from '../format/printf.ts';
 import type { DepthOptions } from './depth-options.ts';
 import { readImageFile } from './image-file.ts';
 import { loadDepthModel } from './depth-model.ts';

@@ -4,7 +4,7 @@ import { encodeDepthPng } from '../export/depth-png.ts';
 import { finiteRange } from '../export/finite-range.ts';
 import { encodePfm } from '../export/pfm.ts';
 import { formatPoseJson } from '../export/pose-json.ts';
-import { formatFixed } from '../export/printf.ts';
+import { formatFixed } from '../format/printf.ts';
 import type { DepthPrediction, ModelFamily, ModelInfo, RgbImage } from '../types.ts';
 import { runDepthBench } from './depth-bench.ts';
 import { parseDepthOptions, type DepthOptions } from './depth-options.ts';

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { COLMAP_FILE_NAMES, colmapConfidenceThreshold, encodeColmapBinary, encodeColmapText } from '../export/colmap.ts';
 import { finiteRange } from '../export/finite-range.ts';
 import { encodeGlb, glbConfidenceThreshold } from '../export/glb.ts';
-import { formatFixed } from '../export/printf.ts';
+import { formatFixed } from '../format/printf.ts';
 import { unprojectViews } from '../geometry/unproject.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { DepthOptions } from './depth-options.ts';

@@ -2,7 +2,7 @@
 // DA3 from model_config.yaml (DA3's config schema) checked against the tensors, DA2 from the tensor
 // shapes plus the encoder name (out_layers, default head count) and an optional model_config.json.
 
-import type { SynthFamily, SynthSpec } from '../synth/index.ts';
+import type { SynthFamily, SynthSpec } from '../converter-layout/index.ts';
 import type { CheckpointTensors } from './checkpoint-tensors.ts';
 import type { YamlValue } from './yaml.ts';
 

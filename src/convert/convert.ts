@@ -6,8 +6,7 @@
 import type { ByteSource } from '../../gguf/source.ts';
 import { GGUF_DEFAULT_ALIGNMENT } from '../../gguf/reader.ts';
 import { alignmentPadding } from '../../gguf/writer.ts';
-import { checkSpec, synthesizeHeader, type SynthSpec } from '../synth/index.ts';
-import { planTensors } from '../synth/tensor-plan.ts';
+import { checkSpec, layoutHeader, planTensors, type SynthSpec } from '../converter-layout/index.ts';
 import { readAsF32, type CheckpointTensor, type CheckpointTensors } from './checkpoint-tensors.ts';
 import { da2Spec, da3Spec, type Da2Options } from './checkpoint-spec.ts';
 import { readSafetensorsCheckpoint } from './safetensors-checkpoint.ts';
@@ -53,7 +52,7 @@ function converted(role: ConvertedModel['role'], spec: SynthSpec, sources: Plann
     role,
     spec,
     async *chunks() {
-      yield synthesizeHeader(spec);
+      yield layoutHeader(spec);
       const zeros = new Uint8Array(GGUF_DEFAULT_ALIGNMENT);
       for (const { tensor } of sources) {
         const data = await readAsF32(tensor);

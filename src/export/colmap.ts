@@ -3,7 +3,7 @@
 // size, one 3D point per back-projected pixel, each observed once by its own view.
 import { percentile } from '../geometry/quantile.ts';
 import { rotationToQvec } from '../geometry/rotation-quaternion.ts';
-import { formatG } from './printf.ts';
+import { formatG } from '../format/printf.ts';
 
 export interface ColmapView {
   /** Image name as stored in images.bin/txt (the input file's base name). */

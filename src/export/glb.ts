@@ -3,7 +3,7 @@
 // centred on the cloud's per-axis median; points are a POINTS primitive, frustums a LINES one.
 import { invert3x3, invertAffine, applyAffine } from '../geometry/matrix.ts';
 import { quantiles } from '../geometry/quantile.ts';
-import { formatG } from './printf.ts';
+import { formatG } from '../format/printf.ts';
 
 export interface GlbPoints {
   count: number;

@@ -1,6 +1,6 @@
 // Camera pose JSON exactly as depth-anything.cpp's `write_pose_json` prints it: float32 values
 // through printf("%.8g"), fixed indentation, trailing newline.
-import { formatG } from './printf.ts';
+import { formatG } from '../format/printf.ts';
 
 /** The C++ stores pose values as float and prints them with %.8g. */
 function formatFloat(value: number): string {

@@ -2,7 +2,7 @@
 // synth specs. Checkpoint names are the official ones with "-SYNTH" so a random-weight file is
 // never mistaken for a real one (and still reads as metric where the real name does).
 
-import type { SynthSpec } from './spec.ts';
+import type { SynthSpec } from '../converter-layout/index.ts';
 
 type Backbone = Pick<SynthSpec, 'embedDim' | 'depth' | 'numHeads' | 'ffn' | 'ffnHidden'>;
 type Head = Pick<SynthSpec, 'headFeatures' | 'headOutChannels'>;

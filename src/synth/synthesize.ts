@@ -2,30 +2,17 @@
 // KVs, tensor names, order, shapes, F32), generated one tensor at a time so even the giant
 // (~5 GB) never needs more memory than its largest tensor.
 
-import { GGML_TYPE } from '../../gguf/types.ts';
-import { alignmentPadding, writeGgufHeader, type GgufTensorHeader } from '../../gguf/writer.ts';
+import { alignmentPadding } from '../../gguf/writer.ts';
 import { GGUF_DEFAULT_ALIGNMENT } from '../../gguf/reader.ts';
-import { synthesizeMetadata } from './metadata.ts';
 import { Random, tensorSeed } from '../random.ts';
-import { checkSpec, type SynthSpec } from './spec.ts';
-import { planTensors, type PlannedTensor } from './tensor-plan.ts';
+import { checkSpec, layoutHeader, planTensors, type PlannedTensor, type SynthSpec } from '../converter-layout/index.ts';
 import { fillWeights } from './weight-init.ts';
 
 const elementCount = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
-/** The file's tensor infos in order (no weights are generated). */
-export function synthesizeTensorInfos(spec: SynthSpec): GgufTensorHeader[] {
-  return planTensors(spec).map(({ name, dims }) => ({ name, dims, type: GGML_TYPE.F32 }));
-}
-
-/** The file's header: magic, KVs, tensor infos, padding. The tensor data follows it. */
-export function synthesizeHeader(spec: SynthSpec): Uint8Array {
-  return writeGgufHeader({ kv: synthesizeMetadata(spec), tensors: synthesizeTensorInfos(spec) });
-}
-
 /** Total file size in bytes. */
 export function synthesizedFileSize(spec: SynthSpec): number {
-  let size = synthesizeHeader(spec).byteLength;
+  let size = layoutHeader(spec).byteLength;
   for (const t of planTensors(spec)) {
     const nbytes = 4 * elementCount(t.dims);
     size += nbytes + alignmentPadding(nbytes, GGUF_DEFAULT_ALIGNMENT);
@@ -47,7 +34,7 @@ function synthesizeTensor(tensor: PlannedTensor, seed: number): Float32Array {
  */
 export function* synthesizeChunks(input: SynthSpec): Generator<Uint8Array, void, undefined> {
   const spec = checkSpec(input);
-  yield synthesizeHeader(spec);
+  yield layoutHeader(spec);
   const zeros = new Uint8Array(GGUF_DEFAULT_ALIGNMENT);
   for (const tensor of planTensors(spec)) {
     const values = synthesizeTensor(tensor, spec.seed);

@@ -1,7 +1,7 @@
 // A strict reader for the GLB files the exporter writes (glTF 2.0 binary, one buffer): checks the
 // container while parsing and returns the JSON, the BIN chunk and each primitive's attributes.
 import { expect } from 'vitest';
-import { formatG } from '../../src/export/printf.ts';
+import { formatG } from '../../src/format/printf.ts';
 
 interface Accessor {
   bufferView: number;

@@ -3,7 +3,7 @@
 // numpy rank: [C, 1, 1]) and how to fill them. See reference/gguf-io-cli.md §3.
 
 import { checkSpec, PATCH_SIZE, POS_EMBED_GRID, type SynthSpec } from './spec.ts';
-import type { WeightInit } from './weight-init.ts';
+import type { WeightInit } from '../synth/weight-init.ts';
 
 export interface PlannedTensor {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFixed, formatG } from '../src/export/printf.ts';
+import { formatFixed, formatG } from '../src/format/printf.ts';
 
 // Expected strings printed by glibc printf (gcc, x86-64 Linux).
 const G_CASES: [number, string, string, string][] = [
