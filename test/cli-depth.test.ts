@@ -151,7 +151,7 @@ describe('depth-anything depth: pose sources, nested metric model, sky', () => {
   }, 120_000);
 
   it('--ray-pose needs --pose and an aux model', () => {
-    expect(runCli(['depth', '--model', MODEL, '--input', INPUT, '--ray-pose']).stderr).toBe('error: --ray-pose requires --pose <out.json>\n');
+    expect(runCli(['depth', '--model', MODEL, '--input', INPUT, '--ray-pose']).stderr).toBe('error: --ray-pose requires --pose <out.json>\nsee: depth-anything depth --help\n');
     // The nested any-view file was converted without --with-aux.
     const noAux = runCli(['depth', '--model', NESTED, '--input', INPUT, '--ray-pose', '--pose', join(freshTempDir(), 'p.json')]);
     expect(noAux.code).toBe(1);
