@@ -6,7 +6,7 @@ export { describeModel } from './model/describe.ts';
 export type { ModelConfig, PreprocessConfig } from './model/config.ts';
 export type { Da3Output } from './model/da3.ts';
 export type { MonocularOutput } from './model/monocular.ts';
-export type { NetworkInput } from './model/encode-decode.ts';
+export type { NetworkInput } from './model/encode-views.ts';
 export type { DepthPrediction, Gaussians, ModelFamily, ModelInfo, RayMap, RgbImage } from './types.ts';
 export { rayPose, type RayPoseOptions, type RayPoseView } from './geometry/ray-pose.ts';
 export type { Backend, Tensor } from './backend/backend.ts';

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.ts';
-import type { NetworkInput } from '../src/model/encode-decode.ts';
+import type { NetworkInput } from '../src/model/encode-views.ts';
 import { runMonocular, type MonocularOutput } from '../src/model/monocular.ts';
 import { loadReference, type Reference } from './helpers/fixtures.ts';
 import { expectDenseOutput, expectIntermediate } from './helpers/metrics.ts';

@@ -7,7 +7,7 @@ import type { BackendName } from '../backend/select-backend.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { ModelConfig } from './config.ts';
 import type { Da3Output } from './da3.ts';
-import type { NetworkInput } from './encode-decode.ts';
+import type { NetworkInput } from './encode-views.ts';
 import type { MonocularOutput } from './monocular.ts';
 
 export interface LoadOptions {

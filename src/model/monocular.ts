@@ -8,7 +8,8 @@ import type { Trace } from '../nn/trace.ts';
 import type { Weights } from '../nn/weights.ts';
 import { fillSkyDepth } from '../geometry/sky-fill.ts';
 import type { ModelConfig } from './config.ts';
-import { decodeView, encodeViews, releaseEncoded, type NetworkInput } from './encode-decode.ts';
+import { dualDptView } from '../nn/dual-dpt.ts';
+import { encodeViews, releaseEncoded, type NetworkInput } from './encode-views.ts';
 import type { GeometryCache } from './geometry-cache.ts';
 
 export interface MonocularOutput {
@@ -29,7 +30,7 @@ export async function runMonocular(be: Backend, cfg: ModelConfig, w: Weights, ca
   const isDa2 = cfg.family === 'da2' || cfg.family === 'da2-metric';
   const depth: Float32Array[] = [], sky: Float32Array[] = [];
   for (let v = 0; v < S; v++) {
-    const g = decodeView(be, w, encoded, v, geo).features;
+    const g = dualDptView(be, w, encoded.features, v, geo).features; // the single-head DPT: DualDPT's main chain
     const logits = dptOutput(be, w, 'head.scratch.out2', g);
     trace?.('head.logits', logits);
     const z = await be.download(logits);

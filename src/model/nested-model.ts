@@ -6,7 +6,7 @@ import { alignNested } from '../geometry/nested-align.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { ModelConfig } from './config.ts';
 import type { Da3Output } from './da3.ts';
-import type { NetworkInput } from './encode-decode.ts';
+import type { NetworkInput } from './encode-views.ts';
 import type { DepthModel, PredictOptions } from './model-types.ts';
 import type { MonocularOutput } from './monocular.ts';
 

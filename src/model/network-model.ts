@@ -5,7 +5,7 @@ import type { Weights } from '../nn/weights.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { ModelConfig } from './config.ts';
 import { runDa3, type Da3Output } from './da3.ts';
-import type { NetworkInput } from './encode-decode.ts';
+import type { NetworkInput } from './encode-views.ts';
 import type { GeometryCache } from './geometry-cache.ts';
 import type { DepthModel, PredictOptions } from './model-types.ts';
 import { runMonocular, type MonocularOutput } from './monocular.ts';

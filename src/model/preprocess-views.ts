@@ -4,7 +4,7 @@
 import { preprocessDa2, preprocessDa3 } from '../image/preprocess.ts';
 import type { RgbImage } from '../types.ts';
 import type { ModelConfig } from './config.ts';
-import type { NetworkInput } from './encode-decode.ts';
+import type { NetworkInput } from './encode-views.ts';
 
 /** The decimal constant a float32 metadata value was written from (0.48500001 → 0.485): DA2 normalizes in float64. */
 const shortestDecimal = (v: number) => Number(Math.fround(v).toPrecision(7));

@@ -6,6 +6,7 @@
 
 import type { Backend, Tensor } from '../backend/backend.ts';
 import { addUv, dptFuse, dptOutput, dptPyramid, releasePyramid, type DptGeometry } from './dpt.ts';
+import { viewStageTokens } from './view-tokens.ts';
 import type { Weights } from './weights.ts';
 
 const MERGER_CONVS = 3;
@@ -43,5 +44,15 @@ export function gsHeadLogits(be: Backend, w: Weights, stageTokens: Tensor[], ima
   const logits = dptOutput(be, w, 'gs.scratch.out2', g);
   be.release(g);
   trace('logits', logits);
+  return logits;
+}
+
+/** The GS head of view v from the backbone's out-layer features and the view's normalized image [3·H·W]. */
+export function gsHeadView(be: Backend, w: Weights, features: readonly Tensor[], v: number, viewImage: Float32Array, geo: DptGeometry): Tensor {
+  const image = be.upload(viewImage, [3, geo.height, geo.width]);
+  const stageTokens = viewStageTokens(be, features, v, geo.ph * geo.pw);
+  const logits = gsHeadLogits(be, w, stageTokens, image, geo);
+  for (const t of stageTokens) be.release(t);
+  be.release(image);
   return logits;
 }

@@ -3,7 +3,7 @@ import { decode } from 'fast-png';
 import type { Backend, Tensor } from '../../src/backend/backend.ts';
 import { normalizeToTensor } from '../../src/image/preprocess.ts';
 import { readModelConfig, type ModelConfig } from '../../src/model/config.ts';
-import type { NetworkInput } from '../../src/model/encode-decode.ts';
+import type { NetworkInput } from '../../src/model/encode-views.ts';
 import { GeometryCache } from '../../src/model/geometry-cache.ts';
 import { loadWeights } from '../../src/model/weights-loader.ts';
 import type { Trace } from '../../src/nn/trace.ts';
