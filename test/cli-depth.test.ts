@@ -44,12 +44,12 @@ describe('depth-anything depth (DA3 fixture, desk 504×336)', () => {
     expectDenseOutput('depth', pfm.values, ref.f32('out.depth'));
   });
 
-  it('prints the pose line, then the depth line with the min/max of the written map', () => {
+  it('prints the pose line, the depth line with the min/max of the written map, and one line per file written', () => {
     const pfm = decodePfm(new Uint8Array(readFileSync(out('d.pfm'))));
     const range = finiteRange(pfm.values)!;
     const lines = run.stdout.split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toBe('');
+    expect(lines).toHaveLength(6);
+    expect(lines.slice(2)).toEqual([`wrote ${out('d.pfm')}`, `wrote ${out('d.png')}`, `wrote ${out('d.json')}`, '']);
     expect(lines[1]).toBe(`depth 504x336 min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}`);
     const pose = /^pose: fx=(\d+\.\d{4}) fy=(\d+\.\d{4}) cx=252\.0000 cy=168\.0000$/.exec(lines[0]!);
     expect(pose).not.toBeNull();
@@ -114,6 +114,23 @@ describe('depth-anything depth --repeat', () => {
 });
 
 describe('depth-anything depth with several --input (multi-view)', () => {
+  it('exports every view into one scene: one GLB with a frustum per view, COLMAP with one image per view', () => {
+    const viewDir = freshTempDir();
+    const two = [repoPath('fixtures/photos/preprocessed/street.r112.step2.png'), repoPath('fixtures/photos/preprocessed/canyon.r112.step2.png')];
+    const result = runCli(['depth', '--model', MODEL, ...two.flatMap((v) => ['--input', v]), '--glb', join(viewDir, 'scene.glb'), '--colmap-txt', join(viewDir, 'sparse'), '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { views: { extrinsics: number[][] }[]; files: string[]; colmap: { dir: string; format: string }[] };
+    expect(summary.views).toHaveLength(2);
+    expect(summary.files).toEqual([join(viewDir, 'scene.glb')]);
+    expect(summary.colmap).toEqual([{ dir: join(viewDir, 'sparse'), format: 'txt' }]);
+    expect(listDir(viewDir)).toEqual(['scene.glb', 'sparse']); // no per-view files unless --out-prefix asks
+    const images = readFileSync(join(viewDir, 'sparse', 'images.txt'), 'utf8').split('\n').filter((l) => /^\d+ /.test(l) && /\.png$/.test(l));
+    expect(images.map((l) => l.split(' ').pop())).toEqual(['street.r112.step2.png', 'canyon.r112.step2.png']);
+    const glb = readFileSync(join(viewDir, 'scene.glb'));
+    expect(glb.subarray(0, 4).toString()).toBe('glTF');
+  }, 120_000);
+
   const views = ['street', 'desk', 'canyon'].map((name) => repoPath(`fixtures/photos/preprocessed/${name}.r112.step2.png`));
 
   it('runs one pass over all views and writes <prefix>_view<i> files, cameras included', () => {
@@ -122,8 +139,10 @@ describe('depth-anything depth with several --input (multi-view)', () => {
     const result = runCli(args);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(3);
-    expect(result.stdout).toMatch(/^view 2: depth 504x322 min=\d+\.\d{4} max=\d+\.\d{4} fx=\d+\.\d{4} fy=\d+\.\d{4}$/m);
+    // Per view a pose and a depth line, then the nine files.
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(3 * 2 + 9);
+    expect(result.stdout).toMatch(/^view 2: pose: fx=\d+\.\d{4} fy=\d+\.\d{4} cx=\d+\.\d{4} cy=\d+\.\d{4}\nview 2: depth 504x322 min=\d+\.\d{4} max=\d+\.\d{4}$/m);
+    expect(result.stdout).toContain(`wrote ${join(viewDir, 'scene_view2.json')}\n`);
     expect(listDir(viewDir)).toEqual([0, 1, 2].flatMap((i) => [`scene_view${i}.json`, `scene_view${i}.pfm`, `scene_view${i}.png`]).sort());
   }, 120_000);
 

@@ -136,10 +136,9 @@ describe('depth failures leave no output file', () => {
 });
 
 describe('3D export failures (--glb, --colmap, --colmap-txt) leave nothing behind', () => {
-  it('several inputs: the C++ message, before anything is read', () => {
-    const result = runCli(['depth', '--model', DA3, '--input', PHOTO, '--input', PHOTO, '--glb', out('x.glb')]);
-    expectOneError(result, /^error: --glb\/--colmap support a single --input only$/);
-    expect(result.stdout).toBe('');
+  it('several inputs with a per-file flag: a usage error before anything is read', () => {
+    const result = runCli(['depth', '--model', DA3, '--input', PHOTO, '--input', PHOTO, '--pfm', out('two.pfm')]);
+    expectUsageError(result, /^error: depth: with several --input each view writes <prefix>_view<i>/, 'depth');
     expectNoNewFiles();
   });
 

@@ -50,13 +50,13 @@ beforeAll(() => {
 afterAll(removeTempDirs);
 
 describe('depth --glb --colmap --pose --pfm (DA3 fixture, desk)', () => {
-  it('prints the export route lines and writes exactly the requested files', () => {
+  it('prints the same summary as any run (pose, depth, one line per output) and writes exactly the requested files', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
       new RegExp(
-        `^depth 504x336 min=\\d+\\.\\d{4} max=\\d+\\.\\d{4} fx=\\d+\\.\\d{4} fy=\\d+\\.\\d{4}\\n` +
-          `wrote ${out('scene.glb')}\\nwrote COLMAP model \\(bin\\) to ${out('sparse')}\\nwrote ${out('pose.json')}\\n$`,
+        `^pose: fx=\\d+\\.\\d{4} fy=\\d+\\.\\d{4} cx=\\d+\\.\\d{4} cy=\\d+\\.\\d{4}\\ndepth 504x336 min=\\d+\\.\\d{4} max=\\d+\\.\\d{4}\\n` +
+          `wrote ${out('d.pfm')}\\nwrote ${out('pose.json')}\\nwrote ${out('scene.glb')}\\nwrote COLMAP model \\(bin\\) to ${out('sparse')}\\n$`,
       ),
     );
     expect(listDir(dir)).toEqual(['d.pfm', 'new', 'pose.json', 'scene.glb', 'sparse']);

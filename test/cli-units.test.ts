@@ -96,14 +96,22 @@ describe('output files', () => {
 describe('3D export flags and directories', () => {
   const base = ['--model', 'm.gguf', '--input', 'a.jpg'];
 
-  it('parses --glb, --colmap and --colmap-txt; rejects both COLMAP forms and several inputs', () => {
+  it('parses --glb, --colmap and --colmap-txt (one or several inputs); rejects both COLMAP forms', () => {
     expect(parseDepthOptions([...base, '--glb', 'x.glb', '--colmap', 'sparse'])).toMatchObject({ glb: 'x.glb', colmap: { dir: 'sparse', format: 'bin' } });
     expect(parseDepthOptions([...base, '--colmap-txt', 'sparse']).colmap).toEqual({ dir: 'sparse', format: 'txt' });
     expect(parseDepthOptions(base)).toMatchObject({ glb: undefined, colmap: undefined });
     expect(() => parseDepthOptions([...base, '--colmap', 'a', '--colmap-txt', 'b'])).toThrow(
       new UsageError('depth: give only one of --colmap and --colmap-txt'),
     );
-    expect(() => parseDepthOptions([...base, '--input', 'b.jpg', '--glb', 'x.glb'])).toThrow('--glb/--colmap support a single --input only');
+    expect(parseDepthOptions([...base, '--input', 'b.jpg', '--glb', 'x.glb'])).toMatchObject({ inputs: ['a.jpg', 'b.jpg'], glb: 'x.glb' });
+  });
+
+  it('the naming rule: per-file flags for one input, --out-prefix for several, never mixed', () => {
+    expect(() => parseDepthOptions([...base, '--input', 'b.jpg', '--pfm', 'two.pfm', '--pose', 'p.json'])).toThrow(
+      new UsageError('depth: with several --input each view writes <prefix>_view<i>.pfm/.png/.json; use --out-prefix <prefix> instead of --pfm, --pose'),
+    );
+    expect(() => parseDepthOptions([...base, '--out-prefix', 'run'])).toThrow(/--out-prefix names the per-view files of several --input/);
+    expect(parseDepthOptions([...base, '--input', 'b.jpg', '--out-prefix', 'run']).outPrefix).toBe('run');
   });
 
   it('creates a missing output directory with its parents, and undoes only what it created', () => {

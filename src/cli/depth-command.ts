@@ -1,29 +1,17 @@
-// `depth-anything depth`: one image through one model, printed like depth-anything.cpp and
-// written as PFM / PNG / pose JSON, and for one view of a pose model as GLB / COLMAP.
+// `depth-anything depth`: one image (or several views of one scene) through one model, written as
+// PFM / PNG / pose JSON (per view), GLB / COLMAP (one scene), and summarised on stdout.
 import { encodeDepthPng } from '../export/depth-png.ts';
-import { finiteRange } from '../export/finite-range.ts';
 import { encodePfm } from '../export/pfm.ts';
 import { formatPoseJson } from '../export/pose-json.ts';
-import { formatFixed } from '../format/printf.ts';
-import type { DepthPrediction, ModelFamily, ModelInfo, RgbImage } from '../types.ts';
+import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import { runDepthBench } from './depth-bench.ts';
 import { parseDepthOptions, type DepthOptions } from './depth-options.ts';
 import { readImageFile } from './image-file.ts';
 import { loadDepthModel } from './depth-model.ts';
 import { describeModelFile, withModelFile, type ModelSource } from './model-file.ts';
-import { checkExportSupport, colmapFlag, encodeExports, exportDepthLine, exportOutputs, exportRequested } from './depth-export.ts';
+import { checkExportSupport, colmapFlag, encodeExports, exportOutputs, exportRequested } from './depth-export.ts';
+import { summaryJson, summaryText } from './depth-summary.ts';
 import { checkOutputs, prepareOutputDirectory, writeOutputs, type OutputFile } from './output-files.ts';
-
-/** depth-anything.cpp tags the depth line with the route it took. */
-const ROUTE_SUFFIX: Record<ModelFamily, string> = {
-  'da3': '',
-  'da3-mono': ' (mono+sky)',
-  'da3-metric': ' (mono+sky)',
-  'da3-nested-metric': ' (mono+sky)',
-  'da3-nested': ' (metric)',
-  'da2': ' (da2)',
-  'da2-metric': ' (da2)',
-};
 
 function requestedOutputs(options: DepthOptions): OutputFile[] {
   const outputs: OutputFile[] = [];
@@ -60,19 +48,6 @@ function requirePose(prediction: DepthPrediction): Pose {
   return { extrinsics, intrinsics };
 }
 
-function poseLine(intrinsics: Float64Array, rayPose: boolean): string {
-  const [fx, , cx, , fy, cy] = intrinsics;
-  return `pose${rayPose ? ' (ray)' : ''}: fx=${formatFixed(fx!, 4)} fy=${formatFixed(fy!, 4)} cx=${formatFixed(cx!, 4)} cy=${formatFixed(cy!, 4)}\n`;
-}
-
-function depthLine(prediction: DepthPrediction, family: ModelFamily): string {
-  const range = finiteRange(prediction.depth) ?? { min: NaN, max: NaN };
-  if (prediction.metricScale !== undefined) {
-    return `metric depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)} scale_factor=${formatFixed(prediction.metricScale, 6)}\n`;
-  }
-  return `depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}${ROUTE_SUFFIX[family]}\n`;
-}
-
 function encodeOutputs(options: DepthOptions, prediction: DepthPrediction, pose: Pose | undefined) {
   const { width, height, depth } = prediction;
   const files: (OutputFile & { bytes: Uint8Array | string })[] = [];
@@ -93,36 +68,22 @@ function encodeOutputs(options: DepthOptions, prediction: DepthPrediction, pose:
   return files;
 }
 
-/** Multi-view files, as depth-anything.cpp names them: `<prefix>_view<i>.pfm|.png|.json`. */
+/**
+ * Several views: each writes `<prefix>_view<i>.pfm/.png(/.json with pose)`, as depth-anything.cpp
+ * names them; prefix = --out-prefix, or "out" unless only 3D exports were asked for.
+ */
 function multiViewOptions(options: DepthOptions, info: ModelInfo): DepthOptions[] {
-  const prefix = options.outPrefix ?? options.pfm ?? options.png ?? 'out';
+  const prefix = options.outPrefix ?? (exportRequested(options) ? undefined : 'out');
   const hasPose = info.capabilities.includes('pose');
   return options.inputs.map((_, i) => ({
     ...options,
-    pfm: `${prefix}_view${i}.pfm`,
-    png: `${prefix}_view${i}.png`,
-    pose: hasPose ? `${prefix}_view${i}.json` : undefined,
+    pfm: prefix && `${prefix}_view${i}.pfm`,
+    png: prefix && `${prefix}_view${i}.png`,
+    pose: prefix && hasPose ? `${prefix}_view${i}.json` : undefined,
   }));
 }
 
-function viewLine(i: number, prediction: DepthPrediction): string {
-  const range = finiteRange(prediction.depth) ?? { min: NaN, max: NaN };
-  const focal = prediction.intrinsics
-    ? ` fx=${formatFixed(prediction.intrinsics[0]!, 4)} fy=${formatFixed(prediction.intrinsics[4]!, 4)}`
-    : '';
-  return `view ${i}: depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)}${focal}\n`;
-}
-
-/** The C++ export route (one view): a depth line with the focal lengths, then one line per 3D file and the pose JSON, once all files are in place. */
-function writeWithExports(options: DepthOptions, image: RgbImage, prediction: DepthPrediction): void {
-  process.stdout.write(exportDepthLine(prediction));
-  const pose = options.pose !== undefined ? requirePose(prediction) : undefined;
-  const exports = encodeExports(options, image, options.inputs[0]!, prediction);
-  writeOutputs([...encodeOutputs(options, prediction, pose), ...exports.files]);
-  process.stdout.write(exports.lines.join('') + (options.pose !== undefined ? `wrote ${options.pose}\n` : ''));
-}
-
-/** One run over open model file(s): header checks, output checks, load, predict, write. */
+/** One run over open model file(s): header checks, output checks, load, predict, write, report. */
 async function predictAndWrite(options: DepthOptions, inputs: OutputFile[], images: RgbImage[], source: ModelSource, metricModel?: ModelSource): Promise<void> {
   // Header-only checks first: a model that cannot do what was asked fails before its weights load.
   const info = await describeModelFile(options.model, source);
@@ -135,22 +96,14 @@ async function predictAndWrite(options: DepthOptions, inputs: OutputFile[], imag
     const model = await loadDepthModel(options.model, source, { ...options, metricModel });
     try {
       const predictions = await model.predictViews(images, { rayPose: options.rayPose });
-      if (exportRequested(options)) {
-        writeWithExports(options, images[0]!, predictions[0]!);
-      } else {
-        const files = predictions.flatMap((prediction, i) => {
-          const viewOptions = perView[i]!;
-          const pose = viewOptions.pose !== undefined ? requirePose(prediction) : undefined;
-          if (images.length > 1) {
-            process.stdout.write(viewLine(i, prediction));
-          } else {
-            if (pose) process.stdout.write(poseLine(pose.intrinsics, options.rayPose));
-            process.stdout.write(depthLine(prediction, model.info.family));
-          }
-          return encodeOutputs(viewOptions, prediction, pose);
-        });
-        writeOutputs(files);
-      }
+      const files = predictions.flatMap((prediction, i) => {
+        const viewOptions = perView[i]!;
+        return encodeOutputs(viewOptions, prediction, viewOptions.pose !== undefined ? requirePose(prediction) : undefined);
+      });
+      const exports = exportRequested(options) ? encodeExports(options, images, options.inputs, predictions) : { files: [], written: [] };
+      writeOutputs([...files, ...exports.files]);
+      const summary = { family: model.info.family, backend: model.backendDescription, rayPose: options.rayPose, predictions, files: files.map((f) => f.path), exports: exports.written };
+      process.stdout.write(options.json ? summaryJson(summary) : summaryText(summary));
     } finally {
       model.dispose();
     }

@@ -1,11 +1,9 @@
-// `depth --glb / --colmap / --colmap-txt`: the 3D exports of one view, as depth-anything.cpp
-// writes them: depth back-projected through the predicted camera, coloured by the network-size
-// image, above the exporter's confidence cut.
+// `depth --glb / --colmap / --colmap-txt`: the 3D exports of one scene (one or several views), as
+// depth-anything.cpp and DA3's exporter write them: depth back-projected through the predicted
+// cameras, coloured by the network-size images, above the exporter's confidence cut.
 import { basename, join } from 'node:path';
 import { COLMAP_FILE_NAMES, colmapConfidenceThreshold, encodeColmapBinary, encodeColmapText } from '../export/colmap.ts';
-import { finiteRange } from '../export/finite-range.ts';
 import { encodeGlb, glbConfidenceThreshold } from '../export/glb.ts';
-import { formatFixed } from '../format/printf.ts';
 import { unprojectViews } from '../geometry/unproject.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { DepthOptions } from './depth-options.ts';
@@ -38,40 +36,52 @@ export function exportOutputs(options: DepthOptions): OutputFile[] {
   return outputs;
 }
 
-/** The depth line of the export route: range and focal lengths. */
-export function exportDepthLine(prediction: DepthPrediction): string {
-  const range = finiteRange(prediction.depth) ?? { min: NaN, max: NaN };
-  const [fx, , , , fy] = prediction.intrinsics ?? [NaN, 0, 0, 0, NaN];
-  return `depth ${prediction.width}x${prediction.height} min=${formatFixed(range.min, 4)} max=${formatFixed(range.max, 4)} fx=${formatFixed(fx!, 4)} fy=${formatFixed(fy!, 4)}\n`;
+/** A written export, as the summary reports it: a file, or the COLMAP directory. */
+export interface WrittenExport {
+  kind: 'glb' | 'colmap';
+  path: string;
+  format?: 'bin' | 'txt';
 }
 
 /**
- * The GLB / COLMAP files for one prediction of `image` (read from `inputPath`), and the lines to
- * print once they are written.
+ * The GLB / COLMAP files of one scene: every view's points in the predicted cameras' common world
+ * frame (one frustum per view in the GLB, one image per view in COLMAP), the confidence cut taken
+ * over all views together, as DA3's own exporter does.
  */
-export function encodeExports(options: DepthOptions, image: RgbImage, inputPath: string, prediction: DepthPrediction) {
-  const { width, height, depth, confidence } = prediction;
-  if (!prediction.extrinsics || !prediction.intrinsics || !confidence || !prediction.image) throw new Error(noPose());
-  // depth-anything.cpp holds the camera as float32.
-  const extrinsics = prediction.extrinsics.map(Math.fround);
-  const intrinsics = prediction.intrinsics.map(Math.fround);
-  // The network-size image the prediction was made from gives every point its colour.
-  const view = { width, height, depth, confidence, extrinsics, intrinsics, image: prediction.image };
+export function encodeExports(options: DepthOptions, images: readonly RgbImage[], inputPaths: readonly string[], predictions: readonly DepthPrediction[]) {
+  const views = predictions.map((prediction) => {
+    const { width, height, depth, confidence } = prediction;
+    if (!prediction.extrinsics || !prediction.intrinsics || !confidence || !prediction.image) throw new Error(noPose());
+    // depth-anything.cpp holds the camera as float32.
+    const extrinsics = prediction.extrinsics.map(Math.fround);
+    const intrinsics = prediction.intrinsics.map(Math.fround);
+    // The network-size image the prediction was made from gives every point its colour.
+    return { width, height, depth, confidence, extrinsics, intrinsics, image: prediction.image };
+  });
+  const allConfidence = new Float32Array(views.reduce((n, v) => n + v.confidence.length, 0));
+  views.reduce((offset, v) => { allConfidence.set(v.confidence, offset); return offset + v.confidence.length; }, 0);
 
   const files: (OutputFile & { bytes: Uint8Array | string })[] = [];
-  const lines: string[] = [];
+  const written: WrittenExport[] = [];
   if (options.glb !== undefined) {
-    const points = unprojectViews([view], glbConfidenceThreshold(confidence));
-    files.push({ flag: '--glb', path: options.glb, bytes: encodeGlb(points, [view]) });
-    lines.push(`wrote ${options.glb}\n`);
+    const points = unprojectViews(views, glbConfidenceThreshold(allConfidence));
+    files.push({ flag: '--glb', path: options.glb, bytes: encodeGlb(points, views) });
+    written.push({ kind: 'glb', path: options.glb });
   }
   const { colmap } = options;
   if (colmap) {
-    const points = unprojectViews([view], colmapConfidenceThreshold(confidence));
-    const colmapView = { ...view, name: basename(inputPath), originalWidth: image.width, originalHeight: image.height };
+    const points = unprojectViews(views, colmapConfidenceThreshold(allConfidence));
+    const names = uniqueImageNames(inputPaths);
+    const colmapViews = views.map((view, i) => ({ ...view, name: names[i]!, originalWidth: images[i]!.width, originalHeight: images[i]!.height }));
     const encode = colmap.format === 'bin' ? encodeColmapBinary : encodeColmapText;
-    for (const file of encode([colmapView], points)) files.push({ flag: colmapFlag(colmap), path: join(colmap.dir, file.name), bytes: file.bytes });
-    lines.push(`wrote COLMAP model (${colmap.format}) to ${colmap.dir}\n`);
+    for (const file of encode(colmapViews, points)) files.push({ flag: colmapFlag(colmap), path: join(colmap.dir, file.name), bytes: file.bytes });
+    written.push({ kind: 'colmap', path: colmap.dir, format: colmap.format });
   }
-  return { files, lines };
+  return { files, written };
+}
+
+/** COLMAP image names: the inputs' file names, numbered where two are the same. */
+function uniqueImageNames(paths: readonly string[]): string[] {
+  const names = paths.map((p) => basename(p));
+  return names.map((name, i) => (names.indexOf(name) !== i || names.lastIndexOf(name) !== i ? `view${i}_${name}` : name));
 }

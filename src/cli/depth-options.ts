@@ -7,7 +7,7 @@ export interface DepthOptions {
   model: string;
   /** One image, or several views of one scene (multi-view, DA3 any-view models). */
   inputs: string[];
-  /** Multi-view: files are written as `<prefix>_view<i>.pfm|.png|.json`. */
+  /** Several inputs: per-view files are written as `<prefix>_view<i>.pfm|.png|.json`. */
   outPrefix?: string;
   pfm?: string;
   png?: string;
@@ -29,6 +29,8 @@ export interface DepthOptions {
   threads?: number;
   /** webgpu: linear weights as halves. */
   weightPrecision?: 'f32' | 'f16';
+  /** Print one JSON object (per-view summary, files written) instead of the text lines. */
+  json: boolean;
   /** Benchmark mode: run this many predictions, write nothing. */
   repeat?: number;
 }
@@ -52,6 +54,7 @@ const DEPTH_FLAGS: Record<string, FlagKind> = {
   '--threads': 'value',
   '--weights': 'value',
   '--repeat': 'value',
+  '--json': 'switch',
 };
 
 /** --weights f32|f16 (webgpu: f16 stores linear weights as halves). */
@@ -83,10 +86,17 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
   if (repeat !== undefined && inputs.length > 1) throw new UsageError('depth: --repeat takes a single --input');
   const glb = flagValue(flags, '--glb');
   const colmap = parseColmap(flags);
-  // depth-anything.cpp's message; checked before any model or image is read.
-  if ((glb !== undefined || colmap !== undefined) && inputs.length > 1) throw new Error('--glb/--colmap support a single --input only');
+  // The naming rule: one input writes the files named by --pfm/--png/--pose/--sky; several write
+  // <prefix>_view<i>.* for each view, so those per-file flags would be ambiguous there.
+  const perFile = ['--pfm', '--png', '--pose', '--sky'].filter((flag) => flagValue(flags, flag) !== undefined);
+  if (inputs.length > 1 && perFile.length > 0) {
+    throw new UsageError(`depth: with several --input each view writes <prefix>_view<i>.pfm/.png/.json; use --out-prefix <prefix> instead of ${perFile.join(', ')}`);
+  }
+  if (inputs.length === 1 && flagValue(flags, '--out-prefix') !== undefined) {
+    throw new UsageError('depth: --out-prefix names the per-view files of several --input; with one input use --pfm/--png/--pose');
+  }
   const rayPose = flags.has('--ray-pose');
-  if (rayPose && flagValue(flags, '--pose') === undefined && glb === undefined && colmap === undefined) {
+  if (rayPose && flagValue(flags, '--pose') === undefined && glb === undefined && colmap === undefined && inputs.length === 1) {
     throw new UsageError('--ray-pose requires --pose <out.json>');
   }
   return {
@@ -106,6 +116,7 @@ export function parseDepthOptions(args: readonly string[]): DepthOptions {
     backend: flagValue(flags, '--backend'),
     threads: positiveIntegerFlag(flags, '--threads'),
     weightPrecision: parseWeightPrecision(flagValue(flags, '--weights')),
+    json: flags.has('--json'),
     repeat,
   };
 }

@@ -15,7 +15,7 @@ const COMMANDS: Record<string, CommandHelp> = {
     synopsis: `  depth-anything depth --model <gguf> --input <image> [--input <image> ...] [--pfm <out.pfm>]
                        [--png <out.png>] [--colormap gray|turbo] [--no-invert] [--pose <out.json>]
                        [--out-prefix <prefix>] [--backend auto|webgpu|wasm|reference] [--threads N]
-                       [--weights f32|f16] [--repeat N]
+                       [--weights f32|f16] [--repeat N] [--json]
                        [--glb <out.glb>] [--colmap <dir> | --colmap-txt <dir>] [--ray-pose]
                        [--metric-model <metric.gguf>] [--sky <out.pfm>]`,
     description: `  depth        predict depth for one image; --pose also writes the camera pose (DA3 any-view models);
@@ -23,7 +23,8 @@ const COMMANDS: Record<string, CommandHelp> = {
                --ray-pose takes the camera from the aux ray map; --metric-model pairs a DA3NESTED
                any-view file with its metric file (metric depth and cameras); --sky writes the sky map;
                several --input: one multi-view pass, writing <prefix>_view<i>.pfm/.png(/.json with pose)
-               where prefix = --out-prefix, else --pfm, else --png, else "out";
+               with --out-prefix <prefix> (default "out"; --pfm/--png/--pose/--sky are for one input),
+               and --glb/--colmap put every view in one scene; --json prints the summary as JSON;
                --repeat N loads once, runs N predictions and prints timings (writes no files);
                --backend auto (default) runs WebGPU on a hardware GPU adapter, else wasm, and says
                which on stderr ("backend: …"); webgpu on a software adapter only when asked for;
