@@ -10,6 +10,7 @@ import { convertDa2Checkpoint, convertDa3Checkpoint, type ConvertedModel } from 
 import { fileSource } from '../node.ts';
 import { flagValue, parseFlags, requiredFlag, type Flags } from './args.ts';
 import { writeFileAtomically } from './atomic-file.ts';
+import { withProgress } from './progress.ts';
 import { describeFsError } from './fs-error.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -73,7 +74,7 @@ export async function runConvert(args: readonly string[]): Promise<void> {
     if (!nested && metricOut !== undefined) throw new UsageError('convert: --metric-out applies to nested checkpoints only');
     for (const model of models) {
       const path = model.role === 'metric' ? metricOut! : out;
-      await writeFileAtomically(path, model.chunks(), model.role === 'metric' ? '--metric-out' : '--out');
+      await writeFileAtomically(path, withProgress(`writing ${path}`, model.chunks()), model.role === 'metric' ? '--metric-out' : '--out');
       process.stdout.write(`wrote ${path} (${model.spec.checkpointName})\n`);
     }
   } finally {

@@ -1,5 +1,6 @@
 import { loadModel, type DepthModel, type LoadOptions } from '../model/load.ts';
 import type { ModelSource } from './model-file.ts';
+import { startProgress } from './progress.ts';
 
 /**
  * Loads the weights of an open model file, naming the file in any error, and says on stderr
@@ -10,7 +11,12 @@ export async function loadDepthModel(path: string, source: ModelSource, options:
   let model: DepthModel;
   try {
     // loadModel checks the backend name and lists the available ones in its error.
-    model = await loadModel(source, { ...options, backend: options.backend ?? 'auto' });
+    const progress = startProgress(`loading ${path}`);
+    try {
+      model = await loadModel(source, { ...options, backend: options.backend ?? 'auto', onProgress: (done, total) => progress.update(done, total) });
+    } finally {
+      progress.end();
+    }
   } catch (e) {
     throw new Error(`cannot load model ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }

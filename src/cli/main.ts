@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import '../node.ts'; // this runtime's worker_threads (wasm threads) and Dawn (webgpu), registered explicitly
+import { setQuiet } from './progress.ts';
 import { commandUsage, USAGE } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -21,7 +22,9 @@ const HELP = new Set(['help', '-h', '--help']);
 
 /** Runs one command line (without the `node script` prefix); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...args] = argv;
+  // --quiet / -q, accepted by every command: no progress lines on a terminal.
+  setQuiet(argv.includes('--quiet') || argv.includes('-q'));
+  const [name, ...args] = argv.filter((arg) => arg !== '--quiet' && arg !== '-q');
   if (name === undefined || HELP.has(name)) {
     const topic = name === 'help' && args[0] !== undefined ? commandUsage(args[0]) : undefined;
     process.stdout.write(topic ?? USAGE);

@@ -6,6 +6,7 @@ import { fileSource } from '../node.ts';
 import { describeQuantization, planQuantization, quantizedChunks, quantizeTarget } from '../quantize/index.ts';
 import { writeFileAtomically } from './atomic-file.ts';
 import { describeFsError } from './fs-error.ts';
+import { withProgress } from './progress.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Both paths resolve to the same file (the output may not exist yet). */
@@ -42,7 +43,7 @@ export async function runQuantize(args: readonly string[]): Promise<void> {
       process.stderr.write(`quantize: warning: ${input} is already quantized (${already.join(', ')}); re-quantizing compounds the error, quantize the F32 file instead\n`);
     }
     const plan = planQuantization(file, target.name);
-    await writeFileAtomically(output, quantizedChunks(file, source, plan), 'output');
+    await writeFileAtomically(output, withProgress(`quantizing to ${output}`, quantizedChunks(file, source, plan)), 'output');
     process.stderr.write(`quantize: ${describeQuantization(plan)}\n`);
     process.stdout.write(`wrote ${output} (${target.name})\n`);
   } finally {

@@ -2,9 +2,10 @@
 // model with the exact layout of depth-anything.cpp's converter output, for benchmarks and tests
 // without the real checkpoints. The file is streamed tensor by tensor to a temporary name next to
 // the output and renamed into place only when complete.
-import { SYNTH_PRESETS, synthesizeChunks, synthPreset, type SynthSpec } from '../synth/index.ts';
+import { SYNTH_PRESETS, synthesizeChunks, synthesizedFileSize, synthPreset, type SynthSpec } from '../synth/index.ts';
 import { flagValue, parseFlags, requiredFlag } from './args.ts';
 import { writeFileAtomically } from './atomic-file.ts';
+import { withProgress } from './progress.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Streams the synthesized file to `path` (all or nothing); resolves to its size in bytes. */
@@ -14,7 +15,7 @@ export async function writeSynthFile(path: string, spec: SynthSpec): Promise<num
   function* all(): Generator<Uint8Array> {
     for (let chunk = first; !chunk.done; chunk = chunks.next()) yield chunk.value;
   }
-  return writeFileAtomically(path, all(), '--out');
+  return writeFileAtomically(path, withProgress(`writing ${path}`, all(), synthesizedFileSize(spec)), '--out');
 }
 
 function parseSeed(text: string | undefined): number {

@@ -60,7 +60,9 @@ const COMMANDS: Record<string, CommandHelp> = {
   },
 };
 
-export const USAGE = `usage:\n${Object.values(COMMANDS).map((c) => c.synopsis).join('\n')}\n\n${Object.values(COMMANDS).map((c) => c.description).filter((d) => d !== '').join('\n')}\n`;
+const COMMON = '  every command: --quiet (-q) hides the progress lines shown on a terminal for long work';
+
+export const USAGE = `usage:\n${Object.values(COMMANDS).map((c) => c.synopsis).join('\n')}\n\n${Object.values(COMMANDS).map((c) => c.description).filter((d) => d !== '').join('\n')}\n${COMMON}\n`;
 
 /** The help of one command, or undefined for a name that is not a command. */
 export function commandUsage(name: string): string | undefined {

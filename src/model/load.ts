@@ -50,7 +50,7 @@ export async function loadModel(source: ByteSource, options: LoadOptions = {}): 
   const ownsBackend = typeof options.backend !== 'object';
   let weights, cache;
   try {
-    weights = await loadWeights(file, source, be, (name) => options.gaussians === true || !name.startsWith('gs.'));
+    weights = await loadWeights(file, source, be, (name) => options.gaussians === true || !name.startsWith('gs.'), options.onProgress);
     cache = new GeometryCache(be, config.vit, await be.download(weights.get('vit.pos_embed', 2)), await be.download(weights.get('vit.cls_token', 1)));
   } catch (e) {
     if (ownsBackend) be.dispose(); // a truncated or inconsistent file must not leak the workers

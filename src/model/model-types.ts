@@ -32,6 +32,8 @@ export interface LoadOptions {
    * metres (depth and camera translations scaled by the metric alignment).
    */
   metricModel?: ByteSource;
+  /** Called as weights load: bytes of tensor data read so far, of the total (e.g. for a progress bar). */
+  onProgress?: (loadedBytes: number, totalBytes: number) => void;
   /** Also load the 3D-Gaussian head's `gs.*` weights (DA3-GIANT), needed by `predict({ gaussians })`; skipped by default (they are large). */
   gaussians?: boolean;
 }

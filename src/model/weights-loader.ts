@@ -44,14 +44,21 @@ class BackendWeights implements Weights {
 }
 
 /** `only` limits loading to names (canonical) for which it returns true. */
-export async function loadWeights(file: GgufFile, source: ByteSource, backend: Backend, only: (name: string) => boolean = () => true): Promise<Weights> {
+export async function loadWeights(
+  file: GgufFile, source: ByteSource, backend: Backend, only: (name: string) => boolean = () => true,
+  onProgress?: (loadedBytes: number, totalBytes: number) => void,
+): Promise<Weights> {
   const weights = new BackendWeights(backend);
-  for (const info of file.tensors.values()) {
+  const wanted = [...file.tensors.values()].filter((info) => only(canonicalName(info.name)));
+  const total = wanted.reduce((sum, info) => sum + info.nbytes, 0);
+  let loaded = 0;
+  for (const info of wanted) {
     const name = canonicalName(info.name);
-    if (!only(name)) continue;
     const halfFill = info.type === GGML_TYPE.F16 ? (target: Uint16Array) => readHalfTensorInto(file, source, info.name, target) : undefined;
     const tensor = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true, halfFill });
     weights.add(name, tensor);
+    loaded += info.nbytes;
+    onProgress?.(loaded, total);
   }
   return weights;
 }
