@@ -20,105 +20,78 @@ const FIX_2_562915447 = 20995;
 const FIX_3_072711026 = 25172;
 
 const workspace = new Int32Array(64);
+/** The 1-D transform's 8 results, before the pass's descaling (out[i] and out[7 − i] pair up). */
+const butterfly = new Int32Array(8);
+
+/**
+ * One 1-D inverse DCT of jpeg_idct_islow on inputs d0..d7 (already dequantized in pass 1,
+ * workspace values in pass 2): the even part on 0, 2, 4, 6 and the odd part on 1, 3, 5, 7,
+ * the same multiplications and additions in the same order as libjpeg. Results in `butterfly`,
+ * scaled by 2^CONST_BITS.
+ */
+function transform(d0: number, d1: number, d2: number, d3: number, d4: number, d5: number, d6: number, d7: number): void {
+  // Even part
+  let z1 = (d2 + d6) * FIX_0_541196100;
+  let tmp2 = z1 - d6 * FIX_1_847759065;
+  let tmp3 = z1 + d2 * FIX_0_765366865;
+  let tmp0 = (d0 + d4) << CONST_BITS;
+  let tmp1 = (d0 - d4) << CONST_BITS;
+  const tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
+  // Odd part
+  tmp0 = d7;
+  tmp1 = d5;
+  tmp2 = d3;
+  tmp3 = d1;
+  z1 = tmp0 + tmp3;
+  let z2 = tmp1 + tmp2;
+  let z3 = tmp0 + tmp2;
+  let z4 = tmp1 + tmp3;
+  const z5 = (z3 + z4) * FIX_1_175875602;
+  tmp0 *= FIX_0_298631336;
+  tmp1 *= FIX_2_053119869;
+  tmp2 *= FIX_3_072711026;
+  tmp3 *= FIX_1_501321110;
+  z1 *= -FIX_0_899976223;
+  z2 *= -FIX_2_562915447;
+  z3 = z3 * -FIX_1_961570560 + z5;
+  z4 = z4 * -FIX_0_390180644 + z5;
+  tmp0 += z1 + z3;
+  tmp1 += z2 + z4;
+  tmp2 += z2 + z3;
+  tmp3 += z1 + z4;
+  const b = butterfly;
+  b[0] = tmp10 + tmp3; b[7] = tmp10 - tmp3;
+  b[1] = tmp11 + tmp2; b[6] = tmp11 - tmp2;
+  b[2] = tmp12 + tmp1; b[5] = tmp12 - tmp1;
+  b[3] = tmp13 + tmp0; b[4] = tmp13 - tmp0;
+}
 
 /**
  * One block: `coefs[off..off+64)` (natural order) times `quant` (natural order) → 8×8 samples
  * written at `out[outOff + y·stride + x]`.
  */
 export function idctBlock(coefs: Int16Array, off: number, quant: Uint16Array, out: Uint8Array, outOff: number, stride: number): void {
-  const ws = workspace;
+  const ws = workspace, b = butterfly;
+  // Pass 1: columns, keeping PASS1_BITS extra fraction bits.
+  const round1 = 1 << (CONST_BITS - PASS1_BITS - 1), shift1 = CONST_BITS - PASS1_BITS;
   for (let c = 0; c < 8; c++) {
     const i = off + c;
     if (coefs[i + 8] === 0 && coefs[i + 16] === 0 && coefs[i + 24] === 0 && coefs[i + 32] === 0 && coefs[i + 40] === 0 && coefs[i + 48] === 0 && coefs[i + 56] === 0) {
-      const dc = (coefs[i] * quant[c]) << PASS1_BITS;
+      const dc = (coefs[i]! * quant[c]!) << PASS1_BITS;
       for (let r = 0; r < 8; r++) ws[r * 8 + c] = dc;
       continue;
     }
-    // Even part
-    let z2 = coefs[i + 16] * quant[c + 16];
-    let z3 = coefs[i + 48] * quant[c + 48];
-    let z1 = (z2 + z3) * FIX_0_541196100;
-    let tmp2 = z1 - z3 * FIX_1_847759065;
-    let tmp3 = z1 + z2 * FIX_0_765366865;
-    z2 = coefs[i] * quant[c];
-    z3 = coefs[i + 32] * quant[c + 32];
-    let tmp0 = (z2 + z3) << CONST_BITS;
-    let tmp1 = (z2 - z3) << CONST_BITS;
-    const tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-    // Odd part
-    tmp0 = coefs[i + 56] * quant[c + 56];
-    tmp1 = coefs[i + 40] * quant[c + 40];
-    tmp2 = coefs[i + 24] * quant[c + 24];
-    tmp3 = coefs[i + 8] * quant[c + 8];
-    z1 = tmp0 + tmp3;
-    z2 = tmp1 + tmp2;
-    z3 = tmp0 + tmp2;
-    let z4 = tmp1 + tmp3;
-    const z5 = (z3 + z4) * FIX_1_175875602;
-    tmp0 *= FIX_0_298631336;
-    tmp1 *= FIX_2_053119869;
-    tmp2 *= FIX_3_072711026;
-    tmp3 *= FIX_1_501321110;
-    z1 *= -FIX_0_899976223;
-    z2 *= -FIX_2_562915447;
-    z3 = z3 * -FIX_1_961570560 + z5;
-    z4 = z4 * -FIX_0_390180644 + z5;
-    tmp0 += z1 + z3;
-    tmp1 += z2 + z4;
-    tmp2 += z2 + z3;
-    tmp3 += z1 + z4;
-    const round = 1 << (CONST_BITS - PASS1_BITS - 1), shift = CONST_BITS - PASS1_BITS;
-    ws[c] = (tmp10 + tmp3 + round) >> shift;
-    ws[56 + c] = (tmp10 - tmp3 + round) >> shift;
-    ws[8 + c] = (tmp11 + tmp2 + round) >> shift;
-    ws[48 + c] = (tmp11 - tmp2 + round) >> shift;
-    ws[16 + c] = (tmp12 + tmp1 + round) >> shift;
-    ws[40 + c] = (tmp12 - tmp1 + round) >> shift;
-    ws[24 + c] = (tmp13 + tmp0 + round) >> shift;
-    ws[32 + c] = (tmp13 - tmp0 + round) >> shift;
+    transform(coefs[i]! * quant[c]!, coefs[i + 8]! * quant[c + 8]!, coefs[i + 16]! * quant[c + 16]!, coefs[i + 24]! * quant[c + 24]!,
+      coefs[i + 32]! * quant[c + 32]!, coefs[i + 40]! * quant[c + 40]!, coefs[i + 48]! * quant[c + 48]!, coefs[i + 56]! * quant[c + 56]!);
+    for (let r = 0; r < 8; r++) ws[r * 8 + c] = (b[r]! + round1) >> shift1;
   }
-  const round = 1 << (CONST_BITS + PASS1_BITS + 3 - 1), shift = CONST_BITS + PASS1_BITS + 3;
+  // Pass 2: rows, then the level shift and the clamp.
+  const round2 = 1 << (CONST_BITS + PASS1_BITS + 3 - 1), shift2 = CONST_BITS + PASS1_BITS + 3;
   for (let r = 0; r < 8; r++) {
     const w = r * 8;
     const o = outOff + r * stride;
-    // Even part
-    let z2 = ws[w + 2], z3 = ws[w + 6];
-    let z1 = (z2 + z3) * FIX_0_541196100;
-    let tmp2 = z1 - z3 * FIX_1_847759065;
-    let tmp3 = z1 + z2 * FIX_0_765366865;
-    let tmp0 = (ws[w] + ws[w + 4]) << CONST_BITS;
-    let tmp1 = (ws[w] - ws[w + 4]) << CONST_BITS;
-    const tmp10 = tmp0 + tmp3, tmp13 = tmp0 - tmp3, tmp11 = tmp1 + tmp2, tmp12 = tmp1 - tmp2;
-    // Odd part
-    tmp0 = ws[w + 7];
-    tmp1 = ws[w + 5];
-    tmp2 = ws[w + 3];
-    tmp3 = ws[w + 1];
-    z1 = tmp0 + tmp3;
-    z2 = tmp1 + tmp2;
-    z3 = tmp0 + tmp2;
-    let z4 = tmp1 + tmp3;
-    const z5 = (z3 + z4) * FIX_1_175875602;
-    tmp0 *= FIX_0_298631336;
-    tmp1 *= FIX_2_053119869;
-    tmp2 *= FIX_3_072711026;
-    tmp3 *= FIX_1_501321110;
-    z1 *= -FIX_0_899976223;
-    z2 *= -FIX_2_562915447;
-    z3 = z3 * -FIX_1_961570560 + z5;
-    z4 = z4 * -FIX_0_390180644 + z5;
-    tmp0 += z1 + z3;
-    tmp1 += z2 + z4;
-    tmp2 += z2 + z3;
-    tmp3 += z1 + z4;
-    out[o] = clamp(((tmp10 + tmp3 + round) >> shift) + 128);
-    out[o + 7] = clamp(((tmp10 - tmp3 + round) >> shift) + 128);
-    out[o + 1] = clamp(((tmp11 + tmp2 + round) >> shift) + 128);
-    out[o + 6] = clamp(((tmp11 - tmp2 + round) >> shift) + 128);
-    out[o + 2] = clamp(((tmp12 + tmp1 + round) >> shift) + 128);
-    out[o + 5] = clamp(((tmp12 - tmp1 + round) >> shift) + 128);
-    out[o + 3] = clamp(((tmp13 + tmp0 + round) >> shift) + 128);
-    out[o + 4] = clamp(((tmp13 - tmp0 + round) >> shift) + 128);
+    transform(ws[w]!, ws[w + 1]!, ws[w + 2]!, ws[w + 3]!, ws[w + 4]!, ws[w + 5]!, ws[w + 6]!, ws[w + 7]!);
+    for (let x = 0; x < 8; x++) out[o + x] = clamp(((b[x]! + round2) >> shift2) + 128);
   }
 }
 
