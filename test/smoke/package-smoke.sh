@@ -19,7 +19,7 @@ const wasm = readFileSync(new URL(import.meta.resolve('depth-anything-ts/wasm/si
 const model = await loadModel(gguf, { wasmModule: new WebAssembly.Module(wasm) });
 const out = await model.predict(decodeImage(readFileSync('$repo/fixtures/photos/desk.jpg')));
 if (out.width !== 504 || out.height !== 336 || !out.depth.every(Number.isFinite)) throw new Error('bad prediction');
-console.log('package smoke ok: import, precompiled module,', model.backend, out.width + 'x' + out.height);
+console.log('package smoke ok (Node ' + process.version + '): import, precompiled module,', model.backend, out.width + 'x' + out.height);
 if (process.env.DA_REQUIRE_WEBGPU === '1') {
   // The optional Dawn dependency came with the install: the same prediction on WebGPU.
   const gpu = await loadModel(gguf, { backend: 'webgpu' });
@@ -31,4 +31,6 @@ if (process.env.DA_REQUIRE_WEBGPU === '1') {
 }
 JS
 node check.mjs
+# …and on Node 22, the minimum in `engines`.
+npx -y -p node@22.23.3 node check.mjs
 node_modules/.bin/depth-anything info --model "$repo/fixtures/models/da3/pack-da3-aux-f32.gguf" | head -1
