@@ -6,8 +6,10 @@ import { checkRange, type ByteSource } from '../gguf/source.ts';
 import { registerWorkerStarter } from './backend/wasm/thread-pool.ts';
 import { registerGpuProvider } from './backend/webgpu/gpu-source.ts';
 import { startNodeWorker } from './node-worker-threads.ts';
+import { downloadHubFile, type HubDownloadOptions } from './hub/hub-node.ts';
 
 export * from './index.ts';
+export { downloadHubFile, type HubDownloadOptions } from './hub/hub-node.ts';
 
 registerWorkerStarter(startNodeWorker);
 registerGpuProvider(nodeGpu);
@@ -69,4 +71,13 @@ export async function fileSource(path: string): Promise<ByteSource & { close(): 
       done += bytesRead;
     }
   }
+}
+
+/**
+ * A model on the Hugging Face hub (`<owner>/<repo>/<path.gguf>[@revision]`), downloaded into the
+ * huggingface_hub cache when not there yet (see hub/hub-node.ts), then read on demand.
+ */
+export async function hubSource(spec: string, options: HubDownloadOptions = {}): Promise<ByteSource & { close(): Promise<void>; path: string }> {
+  const path = await downloadHubFile(spec, options);
+  return { ...(await fileSource(path)), path };
 }

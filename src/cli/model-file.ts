@@ -4,11 +4,24 @@ import { fileSource } from '../node.ts';
 import { readGguf } from '../../gguf/reader.ts';
 import { describeModel } from '../model/describe.ts';
 import type { ModelInfo } from '../types.ts';
+import { downloadHubFile } from '../hub/hub-node.ts';
 import { describeFsError } from './fs-error.ts';
+import { startProgress } from './progress.ts';
+
+async function downloadFromHub(spec: string): Promise<string> {
+  const progress = startProgress(`downloading ${spec}`);
+  try {
+    return await downloadHubFile(spec, { onProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.end();
+  }
+}
 
 export type ModelSource = Awaited<ReturnType<typeof fileSource>>;
 
-export async function openModelFile(path: string): Promise<ModelSource> {
+export async function openModelFile(spec: string): Promise<ModelSource> {
+  // hf:<owner>/<repo>/<path>[@revision]: downloaded into the shared hub cache first.
+  const path = spec.startsWith('hf:') ? await downloadFromHub(spec) : spec;
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
