@@ -29,6 +29,8 @@ export { quantizeModel } from './quantize/index.ts';
 export { convertDa2Checkpoint, convertDa3Checkpoint } from './convert/index.ts';
 export { synthesizeModel, synthPreset, SYNTH_PRESETS } from './synth/index.ts';
 
+export { hubBytesSource, type WebHubOptions } from './hub/hub-web.ts';
+export { parseHubSpec, type HubFile } from './hub/hub-spec.ts';
 export { readGguf, type GgufFile, type GgufTensorInfo } from '../gguf/reader.ts';
 export { bytesSource, type ByteSource } from '../gguf/source.ts';
 export { readTensorF32, dequantize } from '../gguf/dequantize.ts';
