@@ -29,7 +29,7 @@ export { quantizeModel } from './quantize/index.ts';
 export { convertDa2Checkpoint, convertDa3Checkpoint } from './convert/index.ts';
 export { synthesizeModel, synthPreset, SYNTH_PRESETS } from './synth/index.ts';
 
-export { hubBytesSource, type WebHubOptions } from './hub/hub-web.ts';
+export { hubSource, type WebHubOptions } from './hub/hub-web.ts'; // the Node entry replaces it with a file-cache version
 export { parseHubSpec, type HubFile } from './hub/hub-spec.ts';
 export { readGguf, type GgufFile, type GgufTensorInfo } from '../gguf/reader.ts';
 export { bytesSource, type ByteSource } from '../gguf/source.ts';

@@ -17,7 +17,7 @@ export interface WebHubOptions {
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** A hub file (`<owner>/<repo>/<path>[@revision]`) as a byte source, cached with the Cache API. */
-export async function hubBytesSource(spec: string, options: WebHubOptions = {}): Promise<ByteSource> {
+export async function hubSource(spec: string, options: WebHubOptions = {}): Promise<ByteSource> {
   const file = parseHubSpec(spec);
   const url = resolveUrl(file, options.endpoint ?? DEFAULT_ENDPOINT);
   const store = options.cacheName === null || typeof caches === 'undefined' ? undefined : await caches.open(options.cacheName ?? 'depth-anything-ts-hub');

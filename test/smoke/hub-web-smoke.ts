@@ -4,7 +4,7 @@
 //
 //   npx deno run --allow-read --allow-net test/smoke/hub-web-smoke.ts
 import { readFile } from 'node:fs/promises';
-import { hubBytesSource, readGguf } from '../../src/index.ts';
+import { hubSource, readGguf } from '../../src/index.ts';
 
 declare const Deno: { serve(options: { port: number; hostname: string; onListen?: () => void }, handler: (req: Request) => Response): { shutdown(): Promise<void>; addr: { port: number } } };
 
@@ -23,14 +23,14 @@ const endpoint = `http://127.0.0.1:${server.addr.port}`;
 const check = (ok: boolean, what: string) => { if (!ok) throw new Error(`hub web smoke: ${what}`); };
 try {
   await caches.delete('hub-web-smoke');
-  const first = await hubBytesSource('org/models/tiny.gguf', { endpoint, cacheName: 'hub-web-smoke' });
+  const first = await hubSource('org/models/tiny.gguf', { endpoint, cacheName: 'hub-web-smoke' });
   check((await readGguf(first)).tensors.size > 0, 'not a GGUF');
   check(requests.length === 2, `expected resolve + CDN requests, saw ${requests.join(', ')}`);
-  await hubBytesSource('org/models/tiny.gguf', { endpoint, cacheName: 'hub-web-smoke' });
+  await hubSource('org/models/tiny.gguf', { endpoint, cacheName: 'hub-web-smoke' });
   check(requests.length === 2, 'the second call did not come from the Cache API');
   corrupt = true;
   let refused = false;
-  try { await hubBytesSource('org/models/other.gguf', { endpoint, cacheName: 'hub-web-smoke' }); } catch (e) { refused = /sha256/.test(String(e)); }
+  try { await hubSource('org/models/other.gguf', { endpoint, cacheName: 'hub-web-smoke' }); } catch (e) { refused = /sha256/.test(String(e)); }
   check(refused, 'a corrupted download was accepted');
   console.log('hub web smoke ok: downloaded, verified, cached, corruption refused');
 } finally {
