@@ -25,15 +25,15 @@ cat > compare.mjs <<JS
 import { readFileSync } from 'node:fs';
 import { bytesSource, decodeImage, loadModel } from 'depth-anything-ts';
 const answer = JSON.parse(readFileSync('answer.json', 'utf8'));
-const model = await loadModel(bytesSource(readFileSync('build/model.gguf')), { threads: 1 });
+// The same kernel build as the Worker (simd-single), so the two must agree exactly.
+const model = await loadModel(bytesSource(readFileSync('build/model.gguf')), { wasmModule: new WebAssembly.Module(readFileSync('build/kernels.wasm')) });
 const p = await model.predict(decodeImage(readFileSync('build/photo.png')));
 let min = Infinity, max = -Infinity;
 for (const v of p.depth) { min = Math.min(min, v); max = Math.max(max, v); }
-const rel = (a, b) => Math.abs(a - b) / Math.abs(b);
 if (answer.width !== p.width || answer.height !== p.height) throw new Error('workerd size ' + answer.width + 'x' + answer.height);
-if (rel(answer.min, min) > 1e-6 || rel(answer.max, max) > 1e-6) throw new Error('workerd depth range ' + answer.min + '..' + answer.max + ' vs ' + min + '..' + max);
+if (answer.min !== min || answer.max !== max) throw new Error('workerd depth range ' + answer.min + '..' + answer.max + ' vs ' + min + '..' + max);
 const camera = answer.extrinsics.map((v, i) => Math.abs(v - p.extrinsics[i])).reduce((a, b) => Math.max(a, b), 0);
-if (!(camera < 1e-6) || answer.extrinsics.length !== 12) throw new Error('workerd camera differs by ' + camera);
+if (camera !== 0 || answer.extrinsics.length !== 12) throw new Error('workerd camera differs by ' + camera);
 console.log('workerd smoke ok: ' + answer.backend + ', ' + answer.width + 'x' + answer.height + ', depth ' + answer.min.toFixed(4) + '..' + answer.max.toFixed(4) + ' (same as Node)');
 model.dispose();
 JS
