@@ -6,7 +6,7 @@ import type {
   Activation, AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor,
 } from '../backend.ts';
 import { gelu } from './erf.ts';
-import { dims2, dims3 } from '../shape-checks.ts';
+import { checkProjection, dims2, dims3 } from '../shape-checks.ts';
 
 class RefTensor implements Tensor {
   readonly shape: readonly number[];
@@ -215,10 +215,7 @@ export class ReferenceBackend implements Backend {
   conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
     if (opts.project) {
       const { project, ...conv } = opts;
-      const [, pc, pkh, pkw] = project.weight.shape;
-      if (project.weight.shape.length !== 4 || pc !== weight.shape[0] || pkh !== 1 || pkw !== 1) {
-        throw new Error(`conv2d: project weight [${project.weight.shape}] is not a 1×1 conv of ${weight.shape[0]} channels`);
-      }
+      checkProjection(project, weight);
       return this.conv2d(this.conv2d(x, weight, bias, conv), project.weight, project.bias);
     }
     const [ci, h, w] = dims3(x, 'conv2d input');

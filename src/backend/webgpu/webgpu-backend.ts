@@ -25,7 +25,7 @@ import { TRANSPOSE_TILE, transposeShader } from '../../../kernels/transpose.ts';
 import { BufferPool, USAGE_COPY_DST, USAGE_MAP_READ } from './buffer-pool.ts';
 import { CommandRecorder, type Binding } from './command-recorder.ts';
 import { acquireDevice, type DeviceRequest } from './device.ts';
-import { dims2, dims3 } from '../shape-checks.ts';
+import { checkProjection, dims2, dims3 } from '../shape-checks.ts';
 
 export interface WebGpuBackendOptions extends DeviceRequest {
   /** A device of the caller's: used as is, and not destroyed by dispose(). */
@@ -414,10 +414,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
   conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, opts: Conv2dOptions = {}): Tensor {
     if (opts.project) {
       const { project, ...conv } = opts;
-      const [, pc, pkh, pkw] = project.weight.shape;
-      if (project.weight.shape.length !== 4 || pc !== weight.shape[0] || pkh !== 1 || pkw !== 1) {
-        throw new Error(`conv2d: project weight [${project.weight.shape}] is not a 1×1 conv of ${weight.shape[0]} channels`);
-      }
+      checkProjection(project, weight);
       const mid = this.conv2d(x, weight, bias, conv);
       const out = this.conv2d(mid, project.weight, project.bias);
       this.release(mid);
