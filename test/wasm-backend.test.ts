@@ -8,6 +8,9 @@ import { kernelBytes } from '../src/backend/wasm/kernel-module.ts';
 import { readFileSync } from 'node:fs';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { layoutHeader } from '../src/converter-layout/index.ts';
+import { loadModel } from '../src/model/load.ts';
+import { synthesizedFileSize, synthPreset } from '../src/synth/index.ts';
 import { reference, values } from './helpers/op-cases.ts';
 
 describe('wasm backend tensors and errors', () => {
@@ -174,5 +177,26 @@ describe('the JS ↔ wasm boundary', () => {
     const memory = new WebAssembly.Memory({ initial: 2, maximum: shared ? 65536 : undefined, shared });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     for (const [name, arity] of declared) expect([name, (instance.exports[name] as (...a: number[]) => void).length]).toEqual([name, arity]);
+  });
+});
+
+describe('models too large for the wasm32 heap', () => {
+  it('fail before any weight is read, saying how much they need', async () => {
+    // A real-size DA3-GIANT layout (≈ 4.4 GB of float32 weights) behind a source that has the
+    // header and claims the rest: loading must stop at the header, never reading tensor data.
+    const spec = synthPreset('da3-giant');
+    const header = layoutHeader(spec);
+    let dataReads = 0;
+    const source = {
+      size: synthesizedFileSize(spec),
+      async read(offset: number, length: number) {
+        if (offset >= header.length) dataReads++; // the header reader may read past its end in one go; tensor reads start after it
+        const out = new Uint8Array(length);
+        out.set(header.subarray(Math.min(offset, header.length), Math.min(offset + length, header.length)));
+        return out;
+      },
+    };
+    await expect(loadModel(source, { backend: 'wasm', threads: 1 })).rejects.toThrow(/weights need 4\.\d\d GiB as float32.*holds at most 4\.00 GiB.*webgpu/);
+    expect(dataReads).toBe(0);
   });
 });

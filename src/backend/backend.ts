@@ -86,6 +86,11 @@ export interface Backend {
   readonly name: string;
   /** What runs, in one line for a user, e.g. "wasm (relaxed-simd, 2 threads)". */
   readonly description?: string;
+  /**
+   * The most bytes of float32 tensors the backend can hold in all, when it has such a limit
+   * (wasm32: a 4 GiB heap). Loading checks a model's weights against it before reading them.
+   */
+  readonly memoryLimitBytes?: number;
 
   upload(data: Float32Array, shape: readonly number[], opts?: UploadOptions): Tensor;
   /**

@@ -51,6 +51,7 @@ export async function loadWeights(
   const weights = new BackendWeights(backend);
   const wanted = [...file.tensors.values()].filter((info) => only(canonicalName(info.name)));
   const total = wanted.reduce((sum, info) => sum + info.nbytes, 0);
+  checkWeightsFit(backend, wanted.reduce((sum, info) => sum + info.nelements * 4, 0), file);
   let loaded = 0;
   for (const info of wanted) {
     const name = canonicalName(info.name);
@@ -61,4 +62,21 @@ export async function loadWeights(
     onProgress?.(loaded, total);
   }
   return weights;
+}
+
+/** Room kept for activations and packed forms beside the weights. */
+const ACTIVATION_HEADROOM = 512 * 2 ** 20;
+
+/**
+ * A model whose float32 weights cannot fit the backend's memory fails before any weight is
+ * read, saying how much it needs, instead of running out of memory halfway through loading.
+ */
+export function checkWeightsFit(backend: Backend, f32Bytes: number, file: GgufFile): void {
+  const limit = backend.memoryLimitBytes;
+  if (limit === undefined || f32Bytes + ACTIVATION_HEADROOM <= limit) return;
+  const gib = (n: number) => (n / 2 ** 30).toFixed(2);
+  const quantized = [...file.tensors.values()].some((t) => t.typeName !== 'F32');
+  throw new Error(`model: its weights need ${gib(f32Bytes)} GiB as float32, plus room for activations, and the ${backend.name} backend holds at most ${gib(limit)} GiB`
+    + (quantized ? ' (quantized weights are widened to float32 on this backend, so a smaller quantization does not help yet)' : '')
+    + '; run it on the webgpu backend (--backend webgpu) where a GPU has the memory');
 }

@@ -2,6 +2,7 @@
 import type { KernelExports } from './kernel-exports.ts';
 
 const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
+export const MAX_HEAP_BYTES = MAX_PAGES * 65536;
 const FALLBACK_MAX_PAGES = 16384; // 1 GiB, where 4 GiB of address space cannot be reserved
 
 export function sharedMemorySupported(): boolean {

@@ -8,7 +8,7 @@ import type {
 } from '../backend.ts';
 import { ACTIVATION_CODES, type KernelExports } from './kernel-exports.ts';
 import { kernelBytes, pickBuild, relaxedSimdSupported } from './kernel-module.ts';
-import { instantiateKernels, sharedMemorySupported } from './memory.ts';
+import { instantiateKernels, MAX_HEAP_BYTES, sharedMemorySupported } from './memory.ts';
 import { Heap } from './heap.ts';
 import { checkShape, product, Storage, WasmTensor } from './wasm-tensor.ts';
 import { planeBands, takesDirect1x1, takesWinograd, tapOffsets, winogradBands, WINOGRAD_MIN_CHANNELS } from './conv-plan.ts';
@@ -82,6 +82,8 @@ class WasmBackendImpl implements WasmBackend {
   get threads(): number {
     return this.#pool.threads;
   }
+
+  readonly memoryLimitBytes = MAX_HEAP_BYTES;
 
   get description(): string {
     const note = this.threadNote ? `: ${this.threadNote}` : '';
