@@ -22,7 +22,20 @@ export function formatModelInfo(info: ModelInfo): string {
     `tensors: ${info.tensorCount} (${tensorTypes})`,
     `parameters: ${info.parameterCount}`,
     `file_size: ${info.fileSize} bytes`,
+    `weights_in_memory: ${weightsInMemory(info)}`,
   ].join('\n') + '\n';
+}
+
+/**
+ * What loading does with each stored type, and the memory it takes: wasm widens every type to
+ * float32 at load; webgpu keeps F16 tensors 16-bit and widens the rest.
+ */
+function weightsInMemory(info: ModelInfo): string {
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const widened = Object.keys(info.tensorTypes).filter((t) => t !== 'F32');
+  const wasm = `${mib(4 * info.parameterCount)} on wasm${widened.length ? ` (${widened.join(', ')} widened to f32 at load)` : ''}`;
+  if (!info.tensorTypes.F16) return wasm;
+  return `${wasm}; less on webgpu, which keeps the F16 tensors 16-bit`;
 }
 
 export async function runInfo(args: readonly string[]): Promise<void> {
