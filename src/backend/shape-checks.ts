@@ -1,6 +1,12 @@
 // Shape checks every backend makes with the same wording, so errors read alike whichever runs.
 import type { Tensor } from './backend.ts';
 
+/** Values in a tensor of this shape; throws `${who}: invalid shape [...]` unless every dimension is a safe integer ≥ 0. */
+export function elementCount(shape: readonly number[], who: string): number {
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`${who}: invalid shape [${shape.join(', ')}]`);
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 export function dims2(t: Tensor, what: string): [number, number] {
   if (t.shape.length !== 2) throw new Error(`${what}: expected a matrix, got shape [${t.shape}]`);
   return [t.shape[0], t.shape[1]];

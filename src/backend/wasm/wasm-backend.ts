@@ -10,7 +10,8 @@ import { ACTIVATION_CODES, type KernelExports } from './kernel-exports.ts';
 import { kernelBytes, pickBuild, relaxedSimdSupported } from './kernel-module.ts';
 import { instantiateKernels, MAX_HEAP_BYTES, sharedMemorySupported } from './memory.ts';
 import { Heap } from './heap.ts';
-import { checkShape, product, Storage, WasmTensor } from './wasm-tensor.ts';
+import { elementCount } from '../shape-checks.ts';
+import { Storage, WasmTensor } from './wasm-tensor.ts';
 import { planeBands, takesDirect1x1, takesWinograd, tapOffsets, winogradBands, WINOGRAD_MIN_CHANNELS } from './conv-plan.ts';
 import { singleThread, startThreadPool, workersAvailable, type ThreadPool } from './thread-pool.ts';
 
@@ -130,9 +131,8 @@ class WasmBackendImpl implements WasmBackend {
   }
 
   #new(shape: readonly number[], weight = false): WasmTensor {
-    checkShape(shape);
-    const size = product(shape);
-    const capacity = weight ? this.#weightCapacity(shape) : size * 4;
+    const size = elementCount(shape, 'wasm backend');
+    const capacity = weight ? this.#weightCapacity(shape, size) : size * 4;
     return new WasmTensor([...shape], new Storage(this.#heap.alloc(capacity), size, weight, capacity));
   }
 
@@ -142,15 +142,14 @@ class WasmBackendImpl implements WasmBackend {
    * between activations (where it would split the free space) on first use. If the kernel ends up
    * packed for a direct (strided) conv, the tail is given back.
    */
-  #weightCapacity(shape: readonly number[]): number {
+  #weightCapacity(shape: readonly number[], size: number): number {
     const [cout, cin, kh, kw] = shape as [number, number, number, number];
     const winograd = shape.length === 4 && kh === 3 && kw === 3 && Math.min(cin, cout) >= WINOGRAD_MIN_CHANNELS;
-    return winograd ? this.#k.packedWinogradBytes(cout, cin) : product(shape) * 4;
+    return winograd ? this.#k.packedWinogradBytes(cout, cin) : size * 4;
   }
 
   upload(data: Float32Array, shape: readonly number[], opts: UploadOptions = {}): Tensor {
-    checkShape(shape);
-    if (product(shape) !== data.length) {
+    if (elementCount(shape, 'wasm backend') !== data.length) {
       throw new Error(`wasm backend: upload of ${data.length} values into shape [${shape.join(', ')}]`);
     }
     const t = this.#new(shape, opts.weight === true);
@@ -159,7 +158,6 @@ class WasmBackendImpl implements WasmBackend {
   }
 
   async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts: UploadOptions = {}): Promise<Tensor> {
-    checkShape(shape);
     const t = this.#new(shape, opts.weight === true);
     try {
       await fill(this.#view(t.ptr, t.size));
@@ -187,8 +185,7 @@ class WasmBackendImpl implements WasmBackend {
 
   reshape(t: Tensor, shape: readonly number[]): Tensor {
     const w = this.#weight(t, 'reshape input');
-    checkShape(shape);
-    if (product(shape) !== w.size) throw new Error(`wasm backend: cannot reshape [${w.shape.join(', ')}] to [${shape.join(', ')}]`);
+    if (elementCount(shape, 'wasm backend') !== w.size) throw new Error(`wasm backend: cannot reshape [${w.shape.join(', ')}] to [${shape.join(', ')}]`);
     return new WasmTensor([...shape], w.storage);
   }
 

@@ -42,11 +42,3 @@ export class WasmTensor implements Tensor {
     return this.storage.size;
   }
 }
-
-export const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-export function checkShape(shape: readonly number[]): void {
-  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new Error(`wasm backend: invalid shape [${shape.join(', ')}]`);
-  }
-}
