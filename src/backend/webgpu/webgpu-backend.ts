@@ -25,7 +25,7 @@ import { TRANSPOSE_TILE, transposeShader } from '../../../kernels/transpose.ts';
 import { BufferPool, USAGE_COPY_DST, USAGE_MAP_READ } from './buffer-pool.ts';
 import { CommandRecorder, type Binding } from './command-recorder.ts';
 import { acquireDevice, type DeviceRequest } from './device.ts';
-import { checkProjection, dims2, dims3 } from '../shape-checks.ts';
+import { checkProjection, dims2, dims3, elementCount } from '../shape-checks.ts';
 
 export interface WebGpuBackendOptions extends DeviceRequest {
   /** A device of the caller's: used as is, and not destroyed by dispose(). */
@@ -86,11 +86,6 @@ class GpuTensor implements Tensor {
   }
 }
 
-function checkShape(shape: readonly number[]): number {
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`webgpu: invalid shape [${shape}]`);
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);
 /** The bits of a float32, for a uniform word. */
@@ -98,6 +93,10 @@ function f32bits(x: number): number {
   f32Scratch[0] = x;
   return u32Scratch[0];
 }
+
+/** Bytes bound for n values as f32, or as packed halves (at least one word: empty bindings are invalid). */
+const f32Bytes = (n: number) => Math.max(n, 1) * 4;
+const halfBytes = (n: number) => Math.ceil(Math.max(n, 1) / 2) * 4;
 
 /** Workgroup counts for `groups` 1-D workgroups, folded into y past the 65535 limit. */
 function foldedGrid(groups: number): [number, number, number] {
@@ -199,31 +198,29 @@ class WebGpuBackendImpl implements WebGpuBackend {
     const sources = [...[linearShader, linearHalfWeightShader, conv2dShader, convTranspose2dShader].flatMap((k) => [k.small, k.large]), widenHalfShader, layerNormShader, addShader, reluShader, swigluShader,
       transposeShader, concatColsShader, resizeBilinearShader, attentionShader(64), qkNormRopeShader(64)];
     await Promise.all(sources.map(async (code) => {
-      if (this.pipelines.has(code)) return;
-      const module = this.device.createShaderModule({ code });
-      this.pipelines.set(code, await this.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } }));
+      if (!this.pipelines.has(code)) this.pipelines.set(code, await this.device.createComputePipelineAsync(this.pipelineDescriptor(code)));
     }));
   }
 
   // ---- tensors ----
 
   upload(data: Float32Array, shape: readonly number[], opts: UploadOptions = {}): Tensor {
-    const size = checkShape(shape);
+    const size = elementCount(shape, 'webgpu');
     if (data.length !== size) throw new Error(`webgpu: upload of ${data.length} values does not match shape [${shape}]`);
     this.check();
     this.checkBindingSize(size, shape);
-    const { buffer, range } = this.pool.createMapped(size * 4);
+    const { buffer, range } = this.pool.createMapped(f32Bytes(size));
     new Float32Array(range).set(data);
     buffer.unmap();
     return this.adopt(buffer, size, shape, false, opts.weight === true);
   }
 
   async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts: UploadOptions = {}): Promise<Tensor> {
-    const size = checkShape(shape);
+    const size = elementCount(shape, 'webgpu');
     this.check();
     this.checkBindingSize(size, shape);
     const half = opts.weight === true && opts.halfFill !== undefined;
-    const { buffer, range } = this.pool.createMapped(half ? Math.ceil(size / 2) * 4 : size * 4);
+    const { buffer, range } = this.pool.createMapped(half ? halfBytes(size) : f32Bytes(size));
     try {
       if (half) await opts.halfFill!(new Uint16Array(range, 0, size));
       else await fill(new Float32Array(range, 0, size));
@@ -282,7 +279,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   reshape(t: Tensor, shape: readonly number[]): Tensor {
     const g = this.tensor(t);
-    if (checkShape(shape) !== g.size) throw new Error(`webgpu: cannot reshape [${t.shape}] to [${shape}]`);
+    if (elementCount(shape, 'webgpu') !== g.size) throw new Error(`webgpu: cannot reshape [${t.shape}] to [${shape}]`);
     return new GpuTensor(g.storage, shape);
   }
 
@@ -370,10 +367,10 @@ class WebGpuBackendImpl implements WebGpuBackend {
     const out = this.alloc([ranges.reduce((a, r) => a + r.count, 0), cols]);
     let row = 0;
     try {
-    for (const r of ranges) {
-      if (r.count > 0) this.recorder.copy(this.f32(r.tensor).storage.buffer!, r.start * cols * 4, out.storage.buffer!, row * cols * 4, r.count * cols * 4);
-      row += r.count;
-    }
+      for (const r of ranges) {
+        if (r.count > 0) this.recorder.copy(this.f32(r.tensor).storage.buffer!, r.start * cols * 4, out.storage.buffer!, row * cols * 4, r.count * cols * 4);
+        row += r.count;
+      }
     } finally {
       this.releaseScratch();
     }
@@ -494,21 +491,21 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   private alloc(shape: readonly number[]): GpuTensor {
     this.check();
-    const size = checkShape(shape);
+    const size = elementCount(shape, 'webgpu');
     this.checkBindingSize(size, shape);
-    return this.adopt(this.pool.acquire(Math.max(size, 1) * 4), size, shape);
+    return this.adopt(this.pool.acquire(f32Bytes(size)), size, shape);
   }
 
   /** An f32 binding of t (a half tensor is widened into a scratch copy for this op). */
   private bind(t: Tensor): Binding {
     const g = this.f32(t);
-    return { buffer: g.storage.buffer!, size: Math.max(g.size, 1) * 4 };
+    return { buffer: g.storage.buffer!, size: f32Bytes(g.size) };
   }
 
   /** t's buffer as stored (f32, or packed halves). */
   private bindRaw(t: Tensor): Binding {
     const g = this.tensor(t);
-    return { buffer: g.storage.buffer!, size: (g.storage.half ? Math.ceil(Math.max(g.size, 1) / 2) : Math.max(g.size, 1)) * 4 };
+    return { buffer: g.storage.buffer!, size: g.storage.half ? halfBytes(g.size) : f32Bytes(g.size) };
   }
 
   /** t itself when it holds f32, else a widened scratch copy released after the current op. */
@@ -516,7 +513,7 @@ class WebGpuBackendImpl implements WebGpuBackend {
     const g = this.tensor(t);
     if (!g.storage.half) return g;
     const wide = this.alloc(g.shape);
-    this.recorder.dispatch(this.pipeline(widenHalfShader), Uint32Array.of(g.size), [this.bindRaw(g), { buffer: wide.storage.buffer!, size: Math.max(g.size, 1) * 4 }],
+    this.recorder.dispatch(this.pipeline(widenHalfShader), Uint32Array.of(g.size), [this.bindRaw(g), { buffer: wide.storage.buffer!, size: f32Bytes(g.size) }],
       foldedGrid(Math.ceil(g.size / ELEMENTWISE_WORKGROUP)));
     this.scratch.push(wide);
     return wide;
@@ -528,9 +525,9 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   /** The f16 weight mode: replaces a weight's f32 values by packed halves, on the GPU. */
   private narrow(storage: Storage, size: number): void {
-    const packed = this.pool.acquire(Math.ceil(Math.max(size, 1) / 2) * 4);
+    const packed = this.pool.acquire(halfBytes(size));
     this.recorder.dispatch(this.pipeline(narrowHalfShader), Uint32Array.of(size), [
-      { buffer: storage.buffer!, size: Math.max(size, 1) * 4 }, { buffer: packed, size: Math.ceil(Math.max(size, 1) / 2) * 4 },
+      { buffer: storage.buffer!, size: f32Bytes(size) }, { buffer: packed, size: halfBytes(size) },
     ], foldedGrid(Math.ceil(size / 2 / ELEMENTWISE_WORKGROUP)));
     this.pool.release(storage.buffer!);
     storage.buffer = packed;
@@ -557,12 +554,12 @@ class WebGpuBackendImpl implements WebGpuBackend {
 
   private pipeline(code: string): GPUComputePipeline {
     let p = this.pipelines.get(code);
-    if (!p) {
-      const module = this.device.createShaderModule({ code });
-      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-      this.pipelines.set(code, p);
-    }
+    if (!p) this.pipelines.set(code, (p = this.device.createComputePipeline(this.pipelineDescriptor(code))));
     return p;
+  }
+
+  private pipelineDescriptor(code: string): GPUComputePipelineDescriptor {
+    return { layout: 'auto', compute: { module: this.device.createShaderModule({ code }), entryPoint: 'main' } };
   }
 
   private run(code: string, params: readonly number[], bindings: Binding[], groups: [number, number, number]): void {
