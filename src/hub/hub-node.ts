@@ -40,12 +40,6 @@ async function fromCache(root: string, file: HubFile): Promise<string | undefine
   return (await exists(path)) ? path : undefined;
 }
 
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
  * The local path of a hub file (`<owner>/<repo>/<path>[@revision]`, optionally `hf:`-prefixed),
  * downloading it into the shared cache first when needed.
@@ -94,10 +88,16 @@ export async function downloadHubFile(spec: string, options: HubDownloadOptions 
   return snapshot;
 }
 
-/** Fetches into `<blob>.incomplete` (resuming what is there), checks the sha256, then renames into place. */
+/**
+ * Fetches into `<blob>.incomplete` (resuming what is there), hashing the bytes as they are
+ * written (a resumed file's earlier bytes are hashed once, first), checks the sha256, then
+ * renames into place: the file is never read back whole.
+ */
 async function downloadBlob(url: string, blob: string, sha256: string, size: number, auth: Record<string, string>, onProgress?: (done: number, total: number) => void): Promise<void> {
   await mkdir(dirname(blob), { recursive: true });
   const partial = `${blob}.incomplete`;
+  let hash = createHash('sha256');
+  let hashed = 0;
   for (let attempt = 0; ; attempt++) {
     const have = await stat(partial).then((s) => s.size, () => 0);
     const response = await fetch(url, { headers: { ...auth, ...(have > 0 ? { range: `bytes=${have}-` } : {}) } });
@@ -106,12 +106,22 @@ async function downloadBlob(url: string, blob: string, sha256: string, size: num
       throw new Error(`hub: the download of ${url} failed with HTTP ${response.status}`);
     }
     const resumed = have > 0 && response.status === 206;
+    if (!resumed || hashed !== have) {
+      // Starting over, or resuming a file this run has not hashed yet (left by an earlier run).
+      hash = createHash('sha256');
+      hashed = 0;
+      if (resumed) {
+        for await (const chunk of createReadStream(partial)) hash.update(chunk as Buffer);
+        hashed = have;
+      }
+    }
     const handle = await open(partial, resumed ? 'a' : 'w');
-    let done = resumed ? have : 0;
+    let done = hashed;
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         await handle.write(chunk);
-        done += chunk.byteLength;
+        hash.update(chunk);
+        done = hashed += chunk.byteLength;
         onProgress?.(done, size);
       }
     } catch (e) {
@@ -123,7 +133,7 @@ async function downloadBlob(url: string, blob: string, sha256: string, size: num
     if (size > 0 && done < size && attempt < 3) continue;
     break;
   }
-  const actual = await sha256Of(partial);
+  const actual = hash.digest('hex');
   if (/^[0-9a-f]{64}$/.test(sha256) && actual !== sha256) {
     await rm(partial, { force: true });
     throw new Error(`hub: the downloaded file's sha256 ${actual} is not the hub's ${sha256} (corrupted download, removed; run again)`);
