@@ -18,16 +18,9 @@ const backendName = flagValue(flags, '--backend') ?? 'webgpu';
 const rows: string[] = ['| family · input | depth max_rel | depth nrmse | conf max_rel · sky max\\|d\\| | extrinsics max\\|d\\| | intrinsics max rel |', '|---|---:|---:|---:|---:|---:|'];
 const e = (x: number) => x.toExponential(1);
 
-function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) m = Math.max(m, Math.abs(a[i] - b[i]) / Math.abs(b[i]));
-  return m;
-}
+// The tests' metrics (fixture README §8): max|d|, and max relative error with the 1e-3·rms floor.
+const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => parity(a, b).maxAbs;
+const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>) => parity(a, b).maxRel;
 
 async function backend() {
   return (await createBackendByName(backendName)).backend;
