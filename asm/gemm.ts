@@ -1,7 +1,9 @@
 // Linear layers: out[M,N] = epilogue(x[M,K] · W[N,K]ᵀ). W is packed once into 8-column panels
 // (panel p holds W[p·8 .. p·8+7, k] contiguously for each k, zero-padded past N) so the
 // micro-kernel reads one 32-byte B row per k.
-import { nextTask, ZERO_TAP } from './tasks';
+import { nextTask, threadSlot, ZERO_TAP } from './tasks';
+import { storedRowBytes, widenRow } from './stored-rows';
+import { MRQ, PANEL_BLOCK, tileQ8 } from './gemm-q8';
 import { MR, tile, storeCols } from './tile';
 import { ACT_GELU, ACT_NONE, activate } from './vmath';
 
@@ -40,39 +42,117 @@ export function linear(
   const rowBlocks = (m + rowsPerTask - 1) / rowsPerTask;
   const panels = (n + NR - 1) / NR;
   const panelBlocks = (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK;
-  const lda = <usize>k * 4;
-  const ldc = <usize>n * 4;
   for (let task = nextTask(); task < rowBlocks * panelBlocks; task = nextTask()) {
     const r0 = (task / panelBlocks) * rowsPerTask;
-    const rEnd = min(r0 + rowsPerTask, m);
     const p0 = (task % panelBlocks) * PANELS_PER_TASK;
+    panelBlock(x, k, r0, min(r0 + rowsPerTask, m), w + <usize>p0 * k * NR * 4, <usize>k * NR * 4, p0, min(p0 + PANELS_PER_TASK, panels),
+      n, bias, act, scale, residual, out, false, m);
+  }
+}
+
+/** Per-thread scratch of linearStored: one block of widened panels and one widened row. */
+export function linearStoredScratchBytes(k: i32): i32 {
+  return (PANELS_PER_TASK * NR + 1) * k * 4;
+}
+
+/**
+ * `linear` over a weight kept in its GGUF type (stored-rows.ts): each task widens one block of
+ * PANELS_PER_TASK panels into the thread's scratch, then runs the f32 micro-kernel over a chunk
+ * of `rowsPerChunk` rows. Tasks of one panel block are numbered consecutively, so a thread that
+ * takes the next chunk of the same block reuses the panels it widened.
+ */
+export function linearStored(
+  x: usize, m: i32, k: i32, w: usize, type: i32, n: i32, rowsPerChunk: i32,
+  bias: usize, act: i32, scale: usize, residual: usize, out: usize, scratch: usize,
+): void {
+  const panels = (n + NR - 1) / NR;
+  const panelBlocks = (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK;
+  const chunks = (m + rowsPerChunk - 1) / rowsPerChunk;
+  const own = scratch + <usize>threadSlot() * linearStoredScratchBytes(k);
+  const row = own + <usize>PANELS_PER_TASK * NR * k * 4;
+  const rowBytes = <usize>storedRowBytes(type, k);
+  let widened = -1;
+  for (let task = nextTask(); task < panelBlocks * chunks; task = nextTask()) {
+    const block = task / chunks;
+    const p0 = block * PANELS_PER_TASK;
     const pEnd = min(p0 + PANELS_PER_TASK, panels);
-    // GELU is a long dependency chain: applied per tile (8 values) it stalls the FMA pipeline, so
-    // it runs afterwards over the task's whole block, where independent rows overlap.
-    const deferred = act == ACT_GELU;
-    for (let p = p0; p < pEnd; p++) {
-      const col = p * NR;
-      const cols = min(NR, n - col);
-      const b = w + <usize>p * k * NR * 4;
-      for (let r = r0; r < rEnd; r += MR) {
-        const rows = min(MR, rEnd - r);
-        const c = out + <usize>r * ldc + <usize>col * 4;
-        tile(x + <usize>r * lda, lda, 4, rows, b, NR * 4, ZERO_TAP, 1, k, c, ldc, cols, false);
-        for (let i = 0; i < rows; i++) {
-          const offset = <usize>(r + i) * ldc + <usize>col * 4;
-          if (deferred) linearEpilogue(out + offset, bias, col, ACT_NONE, 0, 0, cols);
-          else linearEpilogue(out + offset, bias, col, act, scale, residual == 0 ? 0 : residual + offset, cols);
+    if (block != widened) {
+      for (let p = p0; p < pEnd; p++) {
+        const panel = own + <usize>(p - p0) * k * NR * 4;
+        for (let j = 0; j < NR; j++) {
+          const r = p * NR + j;
+          if (r < n) widenRow(type, w + <usize>r * rowBytes, k, row);
+          for (let kk = 0; kk < k; kk++) {
+            store<f32>(panel + (<usize>kk * NR + j) * 4, r < n ? load<f32>(row + (<usize>kk << 2)) : 0);
+          }
         }
       }
+      widened = block;
     }
-    if (deferred) {
-      const col0 = p0 * NR;
-      const colEnd = min(pEnd * NR, n);
-      for (let r = r0; r < rEnd; r++) {
-        for (let col = col0; col < colEnd; col += NR) {
-          const offset = <usize>r * ldc + <usize>col * 4;
-          linearEpilogue(out + offset, 0, col, act, scale, residual == 0 ? 0 : residual + offset, min(NR, n - col));
-        }
+    const r0 = (task % chunks) * rowsPerChunk;
+    panelBlock(x, k, r0, min(r0 + rowsPerChunk, m), own, <usize>k * NR * 4, p0, pEnd, n, bias, act, scale, residual, out, false, m);
+  }
+}
+
+/**
+ * `linear` over a Q8_0 weight packed by packQ8_0, x quantized by quantizeActivations (gemm-q8.ts).
+ * Tasks: blocks of MRQ·8 rows × PANELS_PER_TASK panels.
+ */
+export function linearQ8(
+  xq: usize, m: i32, k: i32, w: usize, n: i32,
+  bias: usize, act: i32, scale: usize, residual: usize, out: usize,
+): void {
+  const rowsPerTask = MRQ * 8;
+  const rowBlocks = (m + rowsPerTask - 1) / rowsPerTask;
+  const panels = (n + NR - 1) / NR;
+  const panelBlocks = (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK;
+  const panelBytes = <usize>(k / 32) * PANEL_BLOCK;
+  for (let task = nextTask(); task < rowBlocks * panelBlocks; task = nextTask()) {
+    const r0 = (task / panelBlocks) * rowsPerTask;
+    const p0 = (task % panelBlocks) * PANELS_PER_TASK;
+    panelBlock(xq, k, r0, min(r0 + rowsPerTask, m), w + <usize>p0 * panelBytes, panelBytes, p0, min(p0 + PANELS_PER_TASK, panels),
+      n, bias, act, scale, residual, out, true, m);
+  }
+}
+
+/**
+ * Rows r0..rEnd × panels p0..pEnd of a linear, the panels (panelBytes each) from b0 on: f32
+ * panels for the f32 micro-kernel, or with `q8` Q8_0 panels and quantized rows of m.
+ */
+// @ts-ignore: decorator
+@inline function panelBlock(
+  x: usize, k: i32, r0: i32, rEnd: i32, b0: usize, panelBytes: usize, p0: i32, pEnd: i32, n: i32,
+  bias: usize, act: i32, scale: usize, residual: usize, out: usize, q8: bool, m: i32,
+): void {
+  const lda = <usize>k * 4;
+  const ldc = <usize>n * 4;
+  // GELU is a long dependency chain: applied per tile (8 values) it stalls the FMA pipeline, so
+  // it runs afterwards over the task's whole block, where independent rows overlap.
+  const deferred = act == ACT_GELU;
+  for (let p = p0; p < pEnd; p++) {
+    const col = p * NR;
+    const cols = min(NR, n - col);
+    const b = b0 + <usize>(p - p0) * panelBytes;
+    const step = q8 ? MRQ : MR;
+    for (let r = r0; r < rEnd; r += step) {
+      const rows = min(step, rEnd - r);
+      const c = out + <usize>r * ldc + <usize>col * 4;
+      if (q8) tileQ8(x, m, k, r, rows, b, c, ldc, cols);
+      else tile(x + <usize>r * lda, lda, 4, rows, b, NR * 4, ZERO_TAP, 1, k, c, ldc, cols, false);
+      for (let i = 0; i < rows; i++) {
+        const offset = <usize>(r + i) * ldc + <usize>col * 4;
+        if (deferred) linearEpilogue(out + offset, bias, col, ACT_NONE, 0, 0, cols);
+        else linearEpilogue(out + offset, bias, col, act, scale, residual == 0 ? 0 : residual + offset, cols);
+      }
+    }
+  }
+  if (deferred) {
+    const col0 = p0 * NR;
+    const colEnd = min(pEnd * NR, n);
+    for (let r = r0; r < rEnd; r++) {
+      for (let col = col0; col < colEnd; col += NR) {
+        const offset = <usize>r * ldc + <usize>col * 4;
+        linearEpilogue(out + offset, 0, col, act, scale, residual == 0 ? 0 : residual + offset, min(NR, n - col));
       }
     }
   }

@@ -65,18 +65,18 @@ export async function readTensorF32(file: GgufFile, source: ByteSource, name: st
   return dequantize(info.type, bytes, info.nelements);
 }
 
+/** Reads a tensor's bytes as stored (no conversion) into `out` (exactly nbytes long). */
+export async function readStoredTensorInto(file: GgufFile, source: ByteSource, name: string, out: Uint8Array): Promise<void> {
+  const info = file.tensors.get(name);
+  if (!info) throw new Error(`gguf: tensor '${name}' not found`);
+  if (out.length !== info.nbytes) throw new Error(`gguf: tensor '${name}' has ${info.nbytes} bytes, target holds ${out.length}`);
+  return readInto(source, info.offset, out);
+}
+
 /**
  * Reads tensor `name` decoded to float32 into `out` (nelements values): F32 data goes straight
  * from the source into `out`'s memory, other types through one buffer of their (smaller) bytes.
  */
-/** Reads an F16 tensor's raw half-precision bits (no conversion) into `out`. */
-export async function readHalfTensorInto(file: GgufFile, source: ByteSource, name: string, out: Uint16Array): Promise<void> {
-  const info = file.tensors.get(name);
-  if (!info) throw new Error(`gguf: tensor '${name}' not found`);
-  if (info.type !== GGML_TYPE.F16) throw new Error(`gguf: tensor '${name}' is ${requireGgmlType(info.type).name}, not F16`);
-  if (out.length !== info.nelements) throw new Error(`gguf: tensor '${name}' has ${info.nelements} values, target holds ${out.length}`);
-  return readInto(source, info.offset, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
-}
 
 export async function readTensorInto(file: GgufFile, source: ByteSource, name: string, out: Float32Array): Promise<void> {
   const info = file.tensors.get(name);

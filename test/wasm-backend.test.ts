@@ -196,7 +196,7 @@ describe('models too large for the wasm32 heap', () => {
         return out;
       },
     };
-    await expect(loadModel(source, { backend: 'wasm', threads: 1 })).rejects.toThrow(/weights need 4\.\d\d GiB as float32.*holds at most 4\.00 GiB.*webgpu/);
+    await expect(loadModel(source, { backend: 'wasm', threads: 1 })).rejects.toThrow(/weights need 4\.\d\d GiB in memory.*holds at most 4\.00 GiB; quantize it.*webgpu/);
     expect(dataReads).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDevice, createWebGpuBackend, type WebGpuBackend } from '../src/backend/webgpu/index.ts';
 import { sizeClass } from '../src/backend/webgpu/buffer-pool.ts';
 import { floatToHalf, halfToFloat } from '../gguf/f16.ts';
+import { GGML_TYPE } from '../gguf/types.ts';
 import { bytesSource, loadModel } from '../src/index.ts';
 import { readFixture } from './helpers/fixtures.ts';
 import { reference, values } from './helpers/op-cases.ts';
@@ -140,7 +141,7 @@ describe.runIf(WEBGPU_AVAILABLE)('webgpu half-precision weights', () => {
       const w32 = rounded(values(96 * 200, 2));
       const x = be.upload(values(37 * 200, 1), [37, 200]);
       const before = be.gpuBytes;
-      const wHalf = await be.uploadWith([96, 200], async () => { throw new Error('f32 fill must not be used'); }, { weight: true, halfFill: async (t) => t.set(halves(w32)) });
+      const wHalf = await be.uploadWith([96, 200], async () => { throw new Error('f32 fill must not be used'); }, { weight: true, stored: { type: GGML_TYPE.F16, bytes: w32.length * 2, fill: async (t) => new Uint16Array(t.buffer, t.byteOffset, w32.length).set(halves(w32)) } });
       expect(be.gpuBytes - before).toBeLessThanOrEqual(96 * 200 * 2 * 1.125 + 256);
       const wFull = be.upload(w32, [96, 200]);
       const b = be.upload(values(96, 3), [96]);

@@ -59,10 +59,17 @@ export interface UploadOptions {
    */
   weight?: boolean;
   /**
-   * The same values as IEEE half-precision bits (the GGUF stores the tensor as F16). A backend
-   * that keeps weights in 16 bits fills through this instead of `fill`: no float32 copy exists.
+   * The same values as the GGUF stores them (`type` a GGML type id, `bytes` long). A backend
+   * that keeps that type (`keepsStored`) fills through this instead of `fill`: no float32 copy
+   * exists.
    */
-  halfFill?: (target: Uint16Array) => Promise<void>;
+  stored?: StoredTensor;
+}
+
+export interface StoredTensor {
+  type: number;
+  bytes: number;
+  fill: (target: Uint8Array) => Promise<void>;
 }
 
 export interface ResizeOptions {
@@ -91,6 +98,11 @@ export interface Backend {
    * (wasm32: a 4 GiB heap). Loading checks a model's weights against it before reading them.
    */
   readonly memoryLimitBytes?: number;
+  /**
+   * Whether a weight of this GGUF type and shape stays in that type in the backend's memory
+   * (uploaded through `UploadOptions.stored`); otherwise it is widened to float32.
+   */
+  keepsStored?(type: number, shape: readonly number[]): boolean;
 
   upload(data: Float32Array, shape: readonly number[], opts?: UploadOptions): Tensor;
   /**

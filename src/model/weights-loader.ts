@@ -2,9 +2,9 @@
 // whole-tensor copy: peak RSS stays near the model size), under their
 // canonical names (the nested-metric file's `m_vit.` / `m_head.` become `vit.` / `head.`).
 
-import { readHalfTensorInto, readTensorInto } from '../../gguf/dequantize.ts';
+import { readStoredTensorInto, readTensorInto } from '../../gguf/dequantize.ts';
 import { GGML_TYPE } from '../../gguf/types.ts';
-import type { GgufFile } from '../../gguf/reader.ts';
+import type { GgufFile, GgufTensorInfo } from '../../gguf/reader.ts';
 import { shapeOf } from '../../gguf/shape.ts';
 import type { ByteSource } from '../../gguf/source.ts';
 import type { Backend, Tensor } from '../backend/backend.ts';
@@ -51,17 +51,23 @@ export async function loadWeights(
   const weights = new BackendWeights(backend);
   const wanted = [...file.tensors.values()].filter((info) => only(canonicalName(info.name)));
   const total = wanted.reduce((sum, info) => sum + info.nbytes, 0);
-  checkWeightsFit(backend, wanted.reduce((sum, info) => sum + info.nelements * 4, 0), file);
+  checkWeightsFit(backend, wanted.reduce((sum, info) => sum + residentBytes(backend, info), 0), file);
   let loaded = 0;
   for (const info of wanted) {
     const name = canonicalName(info.name);
-    const halfFill = info.type === GGML_TYPE.F16 ? (target: Uint16Array) => readHalfTensorInto(file, source, info.name, target) : undefined;
-    const tensor = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true, halfFill });
+    const stored = info.type === GGML_TYPE.F32 ? undefined
+      : { type: info.type, bytes: info.nbytes, fill: (target: Uint8Array) => readStoredTensorInto(file, source, info.name, target) };
+    const tensor = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true, stored });
     weights.add(name, tensor);
     loaded += info.nbytes;
     onProgress?.(loaded, total);
   }
   return weights;
+}
+
+/** Bytes a tensor takes in the backend: as stored if the backend keeps its type, else float32. */
+export function residentBytes(backend: Backend, info: GgufTensorInfo): number {
+  return info.type !== GGML_TYPE.F32 && backend.keepsStored?.(info.type, shapeOf(info)) ? info.nbytes : info.nelements * 4;
 }
 
 /** Room kept for activations and packed forms beside the weights. */
@@ -71,12 +77,12 @@ const ACTIVATION_HEADROOM = 512 * 2 ** 20;
  * A model whose float32 weights cannot fit the backend's memory fails before any weight is
  * read, saying how much it needs, instead of running out of memory halfway through loading.
  */
-export function checkWeightsFit(backend: Backend, f32Bytes: number, file: GgufFile): void {
+export function checkWeightsFit(backend: Backend, bytes: number, file: GgufFile): void {
   const limit = backend.memoryLimitBytes;
-  if (limit === undefined || f32Bytes + ACTIVATION_HEADROOM <= limit) return;
+  if (limit === undefined || bytes + ACTIVATION_HEADROOM <= limit) return;
   const gib = (n: number) => (n / 2 ** 30).toFixed(2);
-  const quantized = [...file.tensors.values()].some((t) => t.typeName !== 'F32');
-  throw new Error(`model: its weights need ${gib(f32Bytes)} GiB as float32, plus room for activations, and the ${backend.name} backend holds at most ${gib(limit)} GiB`
-    + (quantized ? ' (quantized weights are widened to float32 on this backend, so a smaller quantization does not help yet)' : '')
-    + '; run it on the webgpu backend (--backend webgpu) where a GPU has the memory');
+  const allF32 = [...file.tensors.values()].every((t) => t.typeName === 'F32');
+  throw new Error(`model: its weights need ${gib(bytes)} GiB in memory, plus ${gib(ACTIVATION_HEADROOM)} GiB for activations, and the ${backend.name} backend holds at most ${gib(limit)} GiB`
+    + (allF32 ? '; quantize it (depth-anything quantize <in> <out> q8_0, or q4_k: its linear weights stay quantized in memory)' : '')
+    + ', or run it on the webgpu backend (--backend webgpu) where a GPU has the memory');
 }

@@ -7,6 +7,17 @@ export interface KernelExports {
   packLinear(w: number, n: number, k: number, dst: number): void;
   linear(x: number, m: number, k: number, w: number, n: number,
     bias: number, act: number, scale: number, residual: number, out: number): void;
+  linearStoredScratchBytes(k: number): number;
+  linearStored(x: number, m: number, k: number, w: number, type: number, n: number, rowsPerChunk: number,
+    bias: number, act: number, scale: number, residual: number, out: number, scratch: number): void;
+  linearQ8(xq: number, m: number, k: number, w: number, n: number,
+    bias: number, act: number, scale: number, residual: number, out: number): void;
+  storedRowBytes(type: number, k: number): number;
+  widenStored(src: number, type: number, rows: number, k: number, dst: number): void;
+  packedQ8Bytes(n: number, k: number): number;
+  packQ8_0(w: number, n: number, k: number, dst: number): void;
+  quantizedActivationBytes(m: number, k: number): number;
+  quantizeActivations(x: number, m: number, k: number, dst: number): void;
   packedConvBytes(rows: number, cin: number, taps: number): number;
   packConv(src: number, rows: number, cin: number, taps: number,
     rowStride: number, ciStride: number, tapStride: number, dst: number): void;
@@ -40,7 +51,7 @@ export interface KernelExports {
 
 /** Kernels that split their work into tasks (everything but the size queries and beginJob). */
 export const PARALLEL_KERNELS = [
-  'packLinear', 'linear', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
+  'packLinear', 'linear', 'linearStored', 'linearQ8', 'widenStored', 'packQ8_0', 'quantizeActivations', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
   'packWinograd', 'winogradConv',
   'attentionPrepare', 'attentionPadKeys', 'attention', 'layerNorm', 'add', 'relu', 'swiglu',
   'transpose', 'resizeBilinear',

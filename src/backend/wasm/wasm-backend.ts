@@ -4,8 +4,9 @@
 // (uploaded with `weight: true`) replaces its plain values in place, so model weights occupy the
 // heap once; the packed form of any other tensor is an extra copy kept until it is released.
 import type {
-  AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, Tensor, UploadOptions,
+  AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, StoredTensor, Tensor, UploadOptions,
 } from '../backend.ts';
+import { GGML_TYPE, ggmlTypeInfo } from '../../../gguf/types.ts';
 import { ACTIVATION_CODES, type KernelExports } from './kernel-exports.ts';
 import { kernelBytes, pickBuild, relaxedSimdSupported } from './kernel-module.ts';
 import { instantiateKernels, MAX_HEAP_BYTES, sharedMemorySupported } from './memory.ts';
@@ -39,6 +40,8 @@ export interface WasmBackend extends Backend {
 }
 
 const DEFAULT_QK_NORM_EPS = 1e-5;
+/** GGUF types a weight stays in (asm/stored-rows.ts); others are widened to float32 at upload. */
+const KEPT_TYPES = new Set<number>([GGML_TYPE.F16, GGML_TYPE.Q8_0, GGML_TYPE.Q4_K, GGML_TYPE.Q5_K, GGML_TYPE.Q6_K]);
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const hardware = Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
   const requested = options.threads ?? hardware;
@@ -67,6 +70,8 @@ class WasmBackendImpl implements WasmBackend {
   readonly #k: KernelExports;
   readonly #pool: ThreadPool;
   readonly #heap: Heap;
+  /** Row length (the last dimension at upload) of each weight kept in its GGUF type. */
+  readonly #storedRowLength = new WeakMap<Storage, number>();
 
   /** Why fewer threads run than were asked for, if they do. */
   readonly threadNote: string | undefined;
@@ -114,9 +119,10 @@ class WasmBackendImpl implements WasmBackend {
     return new Float32Array(this.#memory.buffer, ptr, length);
   }
 
-  /** A tensor whose plain values are read. */
+  /** A tensor whose plain values are read (a weight kept in its GGUF type is widened first). */
   #tensor(t: Tensor, what: string): WasmTensor {
     const w = this.#weight(t, what);
+    if (w.storage.storedType !== undefined && w.storage.packedInPlace === undefined) this.#widen(w.storage);
     if (w.storage.packedInPlace !== undefined) {
       throw new Error(`wasm backend: ${what} is a weight packed for ${w.storage.packedInPlace}; its plain values are gone`);
     }
@@ -128,6 +134,18 @@ class WasmBackendImpl implements WasmBackend {
     if (!(t instanceof WasmTensor)) throw new Error(`wasm backend: ${what} is not a tensor of this backend`);
     if (t.storage.freed) throw new Error(`wasm backend: ${what} was released`);
     return t;
+  }
+
+  /** A weight block holding the GGUF's own bytes of type `stored.type`. */
+  #newStored(shape: readonly number[], stored: StoredTensor): WasmTensor {
+    const size = elementCount(shape, 'wasm backend');
+    const k = shape[shape.length - 1]!;
+    if (stored.bytes !== (size / k) * this.#k.storedRowBytes(stored.type, k)) {
+      throw new Error(`wasm backend: ${stored.bytes} stored bytes do not match shape [${shape.join(', ')}] of type ${stored.type}`);
+    }
+    const storage = new Storage(this.#heap.alloc(stored.bytes), size, true, stored.bytes, stored.type);
+    this.#storedRowLength.set(storage, k);
+    return new WasmTensor([...shape], storage);
   }
 
   #new(shape: readonly number[], weight = false): WasmTensor {
@@ -148,6 +166,28 @@ class WasmBackendImpl implements WasmBackend {
     return winograd ? this.#k.packedWinogradBytes(cout, cin) : size * 4;
   }
 
+  /**
+   * Weights in these GGUF types stay in them: a linear runs on them directly (Q8_0 with integer
+   * dot products, the others widened panel by panel inside the GEMM); any other use widens the
+   * whole tensor to float32 once.
+   */
+  keepsStored(type: number, shape: readonly number[]): boolean {
+    const info = KEPT_TYPES.has(type) ? ggmlTypeInfo(type) : undefined;
+    const k = shape[shape.length - 1] ?? 0;
+    return info !== undefined && k > 0 && k % info.blockSize === 0;
+  }
+
+  /** Replaces a kept weight's stored bytes by its float32 values. */
+  #widen(storage: Storage): void {
+    const k = storage.size === 0 ? 1 : this.#storedRowLength.get(storage)!;
+    const ptr = this.#heap.alloc(storage.size * 4);
+    this.#pool.run('widenStored', [storage.ptr, storage.storedType!, storage.size / k, k, ptr]);
+    this.#heap.free(storage.ptr);
+    storage.ptr = ptr;
+    storage.capacity = storage.size * 4;
+    storage.storedType = undefined;
+  }
+
   upload(data: Float32Array, shape: readonly number[], opts: UploadOptions = {}): Tensor {
     if (elementCount(shape, 'wasm backend') !== data.length) {
       throw new Error(`wasm backend: upload of ${data.length} values into shape [${shape.join(', ')}]`);
@@ -158,9 +198,11 @@ class WasmBackendImpl implements WasmBackend {
   }
 
   async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts: UploadOptions = {}): Promise<Tensor> {
-    const t = this.#new(shape, opts.weight === true);
+    const stored = opts.weight === true && opts.stored !== undefined && this.keepsStored(opts.stored.type, shape) ? opts.stored : undefined;
+    const t = stored ? this.#newStored(shape, stored) : this.#new(shape, opts.weight === true);
     try {
-      await fill(this.#view(t.ptr, t.size));
+      if (stored) await stored.fill(new Uint8Array(this.#memory.buffer, t.ptr, stored.bytes));
+      else await fill(this.#view(t.ptr, t.size));
     } catch (e) {
       this.release(t);
       throw e;
@@ -225,7 +267,7 @@ class WasmBackendImpl implements WasmBackend {
     if (!storage.weight) {
       ptr = this.#heap.alloc(bytes);
       pack(storage.ptr, ptr);
-    } else if (bytes <= storage.capacity) {
+    } else if (bytes <= storage.capacity && storage.storedType === undefined) {
       ptr = storage.ptr;
       const plainBytes = storage.size * 4;
       this.#withScratch([plainBytes], (copy) => {
@@ -260,17 +302,42 @@ class WasmBackendImpl implements WasmBackend {
       throw new Error(`wasm backend: linear input [${xs.shape.join(', ')}] does not end in ${k}`);
     }
     const m = xs.size / k;
-    const out = this.#new([...xs.shape.slice(0, -1), n]);
-    const packed = this.#packedLinear(ws, n, k);
-    this.#pool.run('linear', [
-      xs.ptr, m, k, packed, n,
+    const epilogue = [
       this.#optional(bias, 'linear bias', n),
       ACTIVATION_CODES[opts.activation ?? 'none'],
       this.#optional(opts.scale, 'linear scale', n),
       this.#optional(opts.residual, 'linear residual', m * n),
-      out.ptr,
-    ]);
+    ];
+    // A kept weight viewed with another row length is widened (its rows no longer match k).
+    if (ws.storage.storedType !== undefined && this.#storedRowLength.get(ws.storage) !== k) this.#tensor(ws, 'linear weight');
+    const out = this.#new([...xs.shape.slice(0, -1), n]);
+    const type = ws.storage.storedType;
+    const q8 = ws.storage.packed.get(`q8_0 ${n}x${k}`);
+    if (type === GGML_TYPE.Q8_0 || q8 !== undefined) {
+      const packed = q8 ?? this.#packed(ws, `q8_0 ${n}x${k}`, this.#k.packedQ8Bytes(n, k),
+        (src, dst) => this.#pool.run('packQ8_0', [src, n, k, dst]));
+      this.#withScratch([this.#k.quantizedActivationBytes(m, k)], (xq) => {
+        this.#pool.run('quantizeActivations', [xs.ptr, m, k, xq!]);
+        this.#pool.run('linearQ8', [xq!, m, k, packed, n, ...epilogue, out.ptr]);
+      });
+    } else if (type !== undefined && ws.storage.packedInPlace === undefined) {
+      this.#withScratch([this.#pool.threads * this.#k.linearStoredScratchBytes(k)], (scratch) => {
+        this.#pool.run('linearStored', [xs.ptr, m, k, ws.ptr, type, n, this.#storedRowsPerChunk(m, n), ...epilogue, out.ptr, scratch!]);
+      });
+    } else {
+      this.#pool.run('linear', [xs.ptr, m, k, this.#packedLinear(ws, n, k), n, ...epilogue, out.ptr]);
+    }
     return out;
+  }
+
+  /**
+   * Rows per task of linearStored: every task widens its block of 64 columns once per thread, so
+   * rows are split only as far as needed to give each thread about 4 tasks.
+   */
+  #storedRowsPerChunk(m: number, n: number): number {
+    const panelBlocks = Math.ceil(n / 64);
+    const chunks = Math.max(1, Math.ceil((4 * this.#pool.threads) / panelBlocks));
+    return Math.max(12, Math.ceil(m / chunks / 12) * 12);
   }
 
   layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps: number): Tensor {

@@ -15,9 +15,12 @@ export class Storage {
   readonly packed = new Map<string, number>();
   /** The packing that replaced the plain values (weights only). */
   packedInPlace: string | undefined;
+  /** The GGML type the block holds the values in, while a weight is kept as the GGUF stores it. */
+  storedType: number | undefined;
   freed = false;
 
-  constructor(ptr: number, size: number, weight: boolean, capacity: number) {
+  constructor(ptr: number, size: number, weight: boolean, capacity: number, storedType?: number) {
+    this.storedType = storedType;
     this.ptr = ptr;
     this.size = size;
     this.weight = weight;

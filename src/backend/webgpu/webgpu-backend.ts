@@ -26,6 +26,7 @@ import { BufferPool, USAGE_COPY_DST, USAGE_MAP_READ } from './buffer-pool.ts';
 import { CommandRecorder, type Binding } from './command-recorder.ts';
 import { acquireDevice, type DeviceRequest } from './device.ts';
 import { checkProjection, dims2, dims3, elementCount } from '../shape-checks.ts';
+import { GGML_TYPE } from '../../../gguf/types.ts';
 
 export interface WebGpuBackendOptions extends DeviceRequest {
   /** A device of the caller's: used as is, and not destroyed by dispose(). */
@@ -163,6 +164,11 @@ class WebGpuBackendImpl implements WebGpuBackend {
     return `webgpu (${this.adapterName}${this.isFallbackAdapter ? ', software adapter' : ''}${this.halfWeights ? ', f16 weights' : ''})`;
   }
 
+  /** F16 weights stay 16-bit (widened inside the GEMM); other GGUF types are widened at upload. */
+  keepsStored(type: number): boolean {
+    return type === GGML_TYPE.F16;
+  }
+
   get canTime(): boolean {
     return this.device.features.has('timestamp-query');
   }
@@ -219,10 +225,10 @@ class WebGpuBackendImpl implements WebGpuBackend {
     const size = elementCount(shape, 'webgpu');
     this.check();
     this.checkBindingSize(size, shape);
-    const half = opts.weight === true && opts.halfFill !== undefined;
+    const half = opts.weight === true && opts.stored !== undefined && this.keepsStored(opts.stored.type);
     const { buffer, range } = this.pool.createMapped(half ? halfBytes(size) : f32Bytes(size));
     try {
-      if (half) await opts.halfFill!(new Uint16Array(range, 0, size));
+      if (half) await opts.stored!.fill(new Uint8Array(range, 0, size * 2));
       else await fill(new Float32Array(range, 0, size));
     } catch (e) {
       buffer.unmap();
