@@ -41,6 +41,24 @@ export function packQ8_0(w: usize, n: i32, k: i32, dst: usize): void {
   }
 }
 
+/** The float32 values [n, k] of a weight packed by packQ8_0 (exactly ggml's dequantization). Tasks: one per panel. */
+export function widenPackedQ8_0(src: usize, n: i32, k: i32, dst: usize): void {
+  const blocks = k / 32;
+  const panels = (n + NR - 1) / NR;
+  for (let p = nextTask(); p < panels; p = nextTask()) {
+    for (let b = 0; b < blocks; b++) {
+      const block = src + (<usize>p * blocks + b) * PANEL_BLOCK;
+      for (let j = 0; j < min(NR, n - p * NR); j++) {
+        const d = load<f32>(block + (<usize>j << 2));
+        const out = dst + ((<usize>(p * NR + j) * k + b * 32) << 2);
+        for (let i = 0; i < 32; i++) {
+          store<f32>(out + (<usize>i << 2), d * <f32>load<i8>(block + 32 + (<usize>(i >> 1) << 4) + (<usize>j << 1) + (i & 1)));
+        }
+      }
+    }
+  }
+}
+
 /** Bytes of quantized activations for an m×k input: i16 values, then f32 block scales. */
 export function quantizedActivationBytes(m: i32, k: i32): i32 {
   return m * k * 2 + m * (k / 32) * 4;

@@ -2,7 +2,7 @@
 export { beginJob } from './tasks';
 export { packedLinearBytes, packLinear, linear, linearStoredScratchBytes, linearStored, linearQ8 } from './gemm';
 export { storedRowBytes, widenStored } from './stored-rows';
-export { packedQ8Bytes, packQ8_0, quantizedActivationBytes, quantizeActivations } from './gemm-q8';
+export { packedQ8Bytes, packQ8_0, widenPackedQ8_0, quantizedActivationBytes, quantizeActivations } from './gemm-q8';
 export { packedConvBytes, packConv, convPlanes, conv, convTransposeScatter } from './conv';
 export { packedWinogradBytes, packWinograd, winogradScratchBytes, winogradConv } from './winograd';
 export { attentionScratchBytes, attentionPrepare, attentionPadKeys, attention } from './attention';

@@ -16,6 +16,7 @@ export interface KernelExports {
   widenStored(src: number, type: number, rows: number, k: number, dst: number): void;
   packedQ8Bytes(n: number, k: number): number;
   packQ8_0(w: number, n: number, k: number, dst: number): void;
+  widenPackedQ8_0(src: number, n: number, k: number, dst: number): void;
   quantizedActivationBytes(m: number, k: number): number;
   quantizeActivations(x: number, m: number, k: number, dst: number): void;
   packedConvBytes(rows: number, cin: number, taps: number): number;
@@ -51,7 +52,7 @@ export interface KernelExports {
 
 /** Kernels that split their work into tasks (everything but the size queries and beginJob). */
 export const PARALLEL_KERNELS = [
-  'packLinear', 'linear', 'linearStored', 'linearQ8', 'widenStored', 'packQ8_0', 'quantizeActivations', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
+  'packLinear', 'linear', 'linearStored', 'linearQ8', 'widenStored', 'packQ8_0', 'widenPackedQ8_0', 'quantizeActivations', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
   'packWinograd', 'winogradConv',
   'attentionPrepare', 'attentionPadKeys', 'attention', 'layerNorm', 'add', 'relu', 'swiglu',
   'transpose', 'resizeBilinear',

@@ -122,7 +122,7 @@ class WasmBackendImpl implements WasmBackend {
   /** A tensor whose plain values are read (a weight kept in its GGUF type is widened first). */
   #tensor(t: Tensor, what: string): WasmTensor {
     const w = this.#weight(t, what);
-    if (w.storage.storedType !== undefined && w.storage.packedInPlace === undefined) this.#widen(w.storage);
+    if (w.storage.storedType !== undefined) this.#widen(w.storage);
     if (w.storage.packedInPlace !== undefined) {
       throw new Error(`wasm backend: ${what} is a weight packed for ${w.storage.packedInPlace}; its plain values are gone`);
     }
@@ -136,15 +136,31 @@ class WasmBackendImpl implements WasmBackend {
     return t;
   }
 
-  /** A weight block holding the GGUF's own bytes of type `stored.type`. */
-  #newStored(shape: readonly number[], stored: StoredTensor): WasmTensor {
+  /**
+   * A weight kept in its GGUF type, filled by `stored.fill`. Q8_0 is filled into scratch and
+   * packed from there (one tensor's bytes of transient heap), so no weight is ever repacked later.
+   */
+  async #uploadStored(shape: readonly number[], stored: StoredTensor): Promise<WasmTensor> {
     const size = elementCount(shape, 'wasm backend');
     const k = shape[shape.length - 1]!;
-    if (stored.bytes !== (size / k) * this.#k.storedRowBytes(stored.type, k)) {
+    const rows = size / k;
+    if (stored.bytes !== rows * this.#k.storedRowBytes(stored.type, k)) {
       throw new Error(`wasm backend: ${stored.bytes} stored bytes do not match shape [${shape.join(', ')}] of type ${stored.type}`);
     }
-    const storage = new Storage(this.#heap.alloc(stored.bytes), size, true, stored.bytes, stored.type);
+    const q8 = stored.type === GGML_TYPE.Q8_0;
+    const bytes = q8 ? this.#k.packedQ8Bytes(rows, k) : stored.bytes;
+    const storage = new Storage(this.#heap.alloc(bytes), size, true, bytes, stored.type);
     this.#storedRowLength.set(storage, k);
+    const raw = q8 ? this.#heap.alloc(stored.bytes) : storage.ptr;
+    try {
+      await stored.fill(new Uint8Array(this.#memory.buffer, raw, stored.bytes));
+      if (q8) this.#pool.run('packQ8_0', [raw, rows, k, storage.ptr]);
+    } catch (e) {
+      this.#heap.free(storage.ptr);
+      throw e;
+    } finally {
+      if (q8) this.#heap.free(raw);
+    }
     return new WasmTensor([...shape], storage);
   }
 
@@ -179,9 +195,10 @@ class WasmBackendImpl implements WasmBackend {
 
   /** Replaces a kept weight's stored bytes by its float32 values. */
   #widen(storage: Storage): void {
-    const k = storage.size === 0 ? 1 : this.#storedRowLength.get(storage)!;
+    const k = this.#storedRowLength.get(storage)!;
     const ptr = this.#heap.alloc(storage.size * 4);
-    this.#pool.run('widenStored', [storage.ptr, storage.storedType!, storage.size / k, k, ptr]);
+    if (storage.storedType === GGML_TYPE.Q8_0) this.#pool.run('widenPackedQ8_0', [storage.ptr, storage.size / k, k, ptr]);
+    else this.#pool.run('widenStored', [storage.ptr, storage.storedType!, storage.size / k, k, ptr]);
     this.#heap.free(storage.ptr);
     storage.ptr = ptr;
     storage.capacity = storage.size * 4;
@@ -198,11 +215,10 @@ class WasmBackendImpl implements WasmBackend {
   }
 
   async uploadWith(shape: readonly number[], fill: (target: Float32Array) => Promise<void>, opts: UploadOptions = {}): Promise<Tensor> {
-    const stored = opts.weight === true && opts.stored !== undefined && this.keepsStored(opts.stored.type, shape) ? opts.stored : undefined;
-    const t = stored ? this.#newStored(shape, stored) : this.#new(shape, opts.weight === true);
+    if (opts.weight === true && opts.stored !== undefined && this.keepsStored(opts.stored.type, shape)) return this.#uploadStored(shape, opts.stored);
+    const t = this.#new(shape, opts.weight === true);
     try {
-      if (stored) await stored.fill(new Uint8Array(this.#memory.buffer, t.ptr, stored.bytes));
-      else await fill(this.#view(t.ptr, t.size));
+      await fill(this.#view(t.ptr, t.size));
     } catch (e) {
       this.release(t);
       throw e;
@@ -260,6 +276,7 @@ class WasmBackendImpl implements WasmBackend {
     const storage = w.storage;
     const known = storage.packed.get(key);
     if (known !== undefined) return known;
+    if (storage.storedType !== undefined) this.#widen(storage);
     if (storage.packedInPlace !== undefined) {
       throw new Error(`wasm backend: weight packed for ${storage.packedInPlace} cannot also be used as ${key}`);
     }
@@ -267,7 +284,7 @@ class WasmBackendImpl implements WasmBackend {
     if (!storage.weight) {
       ptr = this.#heap.alloc(bytes);
       pack(storage.ptr, ptr);
-    } else if (bytes <= storage.capacity && storage.storedType === undefined) {
+    } else if (bytes <= storage.capacity) {
       ptr = storage.ptr;
       const plainBytes = storage.size * 4;
       this.#withScratch([plainBytes], (copy) => {
@@ -312,15 +329,12 @@ class WasmBackendImpl implements WasmBackend {
     if (ws.storage.storedType !== undefined && this.#storedRowLength.get(ws.storage) !== k) this.#tensor(ws, 'linear weight');
     const out = this.#new([...xs.shape.slice(0, -1), n]);
     const type = ws.storage.storedType;
-    const q8 = ws.storage.packed.get(`q8_0 ${n}x${k}`);
-    if (type === GGML_TYPE.Q8_0 || q8 !== undefined) {
-      const packed = q8 ?? this.#packed(ws, `q8_0 ${n}x${k}`, this.#k.packedQ8Bytes(n, k),
-        (src, dst) => this.#pool.run('packQ8_0', [src, n, k, dst]));
+    if (type === GGML_TYPE.Q8_0) {
       this.#withScratch([this.#k.quantizedActivationBytes(m, k)], (xq) => {
         this.#pool.run('quantizeActivations', [xs.ptr, m, k, xq!]);
-        this.#pool.run('linearQ8', [xq!, m, k, packed, n, ...epilogue, out.ptr]);
+        this.#pool.run('linearQ8', [xq!, m, k, ws.ptr, n, ...epilogue, out.ptr]);
       });
-    } else if (type !== undefined && ws.storage.packedInPlace === undefined) {
+    } else if (type !== undefined) {
       this.#withScratch([this.#pool.threads * this.#k.linearStoredScratchBytes(k)], (scratch) => {
         this.#pool.run('linearStored', [xs.ptr, m, k, ws.ptr, type, n, this.#storedRowsPerChunk(m, n), ...epilogue, out.ptr, scratch!]);
       });

@@ -15,7 +15,10 @@ export class Storage {
   readonly packed = new Map<string, number>();
   /** The packing that replaced the plain values (weights only). */
   packedInPlace: string | undefined;
-  /** The GGML type the block holds the values in, while a weight is kept as the GGUF stores it. */
+  /**
+   * The GGML type the block holds the values in, while a weight is kept in its GGUF type: as the
+   * GGUF stores it, except Q8_0, which is packed for the integer GEMM (asm/gemm-q8.ts) at upload.
+   */
   storedType: number | undefined;
   freed = false;
 
