@@ -9,8 +9,11 @@ import { halfToFloat } from './stored-rows';
 import { madd } from './vmath';
 
 const NR = 8;
-/** Bytes of one panel (8 columns) per block of 32 k: 8 f32 scales, then 16 k-pairs × 16 bytes. */
-export const PANEL_BLOCK: i32 = 32 + 2 * 128;
+/**
+ * Bytes of one panel (8 columns) per block of 32 k: the 8 f16 scales, then 16 k-pairs × 16 bytes:
+ * exactly the Q8_0 bytes of those 8 rows, so a packed weight takes the file's size.
+ */
+export const PANEL_BLOCK: i32 = 16 + 2 * 128;
 /** Rows per tile. */
 export const MRQ: i32 = 4;
 
@@ -20,7 +23,7 @@ export function packedQ8Bytes(n: i32, k: i32): i32 {
 
 /**
  * Repacks Q8_0 rows (w: n rows of k/32 blocks of 34 bytes) into panels at dst: for panel p and
- * block b, the f32 scales of columns p·8..p·8+7, then for each k-pair s the 16 bytes
+ * block b, the f16 scales of columns p·8..p·8+7, then for each k-pair s the 16 bytes
  * q[col0][2s] q[col0][2s+1] q[col1][2s] … q[col7][2s+1]. Columns past n are zero.
  * Tasks: one per panel.
  */
@@ -34,8 +37,8 @@ export function packQ8_0(w: usize, n: i32, k: i32, dst: usize): void {
       for (let j = 0; j < NR; j++) {
         const row = p * NR + j;
         const src = w + <usize>row * rowBytes + <usize>b * 34;
-        store<f32>(out + (<usize>j << 2), row < n ? halfToFloat(load<u16>(src)) : 0);
-        for (let s = 0; s < 16; s++) store<u16>(out + 32 + (<usize>s << 4) + (<usize>j << 1), row < n ? load<u16>(src + 2 + (<usize>s << 1)) : 0);
+        store<u16>(out + (<usize>j << 1), row < n ? load<u16>(src) : 0);
+        for (let s = 0; s < 16; s++) store<u16>(out + 16 + (<usize>s << 4) + (<usize>j << 1), row < n ? load<u16>(src + 2 + (<usize>s << 1)) : 0);
       }
     }
   }
@@ -49,10 +52,10 @@ export function widenPackedQ8_0(src: usize, n: i32, k: i32, dst: usize): void {
     for (let b = 0; b < blocks; b++) {
       const block = src + (<usize>p * blocks + b) * PANEL_BLOCK;
       for (let j = 0; j < min(NR, n - p * NR); j++) {
-        const d = load<f32>(block + (<usize>j << 2));
+        const d = halfToFloat(load<u16>(block + (<usize>j << 1)));
         const out = dst + ((<usize>(p * NR + j) * k + b * 32) << 2);
         for (let i = 0; i < 32; i++) {
-          store<f32>(out + (<usize>i << 2), d * <f32>load<i8>(block + 32 + (<usize>(i >> 1) << 4) + (<usize>j << 1) + (i & 1)));
+          store<f32>(out + (<usize>i << 2), d * <f32>load<i8>(block + 16 + (<usize>(i >> 1) << 4) + (<usize>j << 1) + (i & 1)));
         }
       }
     }
@@ -90,6 +93,13 @@ export function quantizeActivations(x: usize, m: i32, k: i32, dst: usize): void 
   }
 }
 
+/** Four finite f16 values (bits in the low half of each lane) as f32, exactly (see halfToFloat). */
+// @ts-ignore: decorator
+@inline function finiteHalvesToFloats(h: v128): v128 {
+  const magnitude = f32x4.mul(i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13), f32x4.splat(5.192296858534828e33)); // 2^112
+  return v128.or(magnitude, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
 /** Row r of a block with `rows` valid rows: rows past the end repeat the last one (never stored). */
 // @ts-ignore: decorator
 @inline function clampRow(row: i32, r: i32, rows: i32): usize {
@@ -112,8 +122,8 @@ export function quantizeActivations(x: usize, m: i32, k: i32, dst: usize): void 
     let s00 = zi, s01 = zi, s10 = zi, s11 = zi, s20 = zi, s21 = zi, s30 = zi, s31 = zi;
     const o = <usize>bi * 64;
     for (let s: usize = 0; s < 16; s++) {
-      const w0 = v128.load8x8_s(blk + 32 + (s << 4));
-      const w1 = v128.load8x8_s(blk + 40 + (s << 4));
+      const w0 = v128.load8x8_s(blk + 16 + (s << 4));
+      const w1 = v128.load8x8_s(blk + 24 + (s << 4));
       let x = v128.load32_splat(a0 + o + (s << 2));
       s00 = i32x4.add(s00, i32x4.dot_i16x8_s(w0, x)); s01 = i32x4.add(s01, i32x4.dot_i16x8_s(w1, x));
       x = v128.load32_splat(a1 + o + (s << 2));
@@ -123,8 +133,9 @@ export function quantizeActivations(x: usize, m: i32, k: i32, dst: usize): void 
       x = v128.load32_splat(a3 + o + (s << 2));
       s30 = i32x4.add(s30, i32x4.dot_i16x8_s(w0, x)); s31 = i32x4.add(s31, i32x4.dot_i16x8_s(w1, x));
     }
-    const w0 = v128.load(blk);
-    const w1 = v128.load(blk, 16);
+    const halves = v128.load(blk);
+    const w0 = finiteHalvesToFloats(i32x4.extend_low_i16x8_u(halves));
+    const w1 = finiteHalvesToFloats(i32x4.extend_high_i16x8_u(halves));
     const o4 = <usize>bi * 4;
     let d = v128.load32_splat(d0 + o4);
     f00 = madd(f32x4.convert_i32x4_s(s00), f32x4.mul(w0, d), f00); f01 = madd(f32x4.convert_i32x4_s(s01), f32x4.mul(w1, d), f01);

@@ -122,8 +122,8 @@ describe.each(WASM_BUILDS)('kept weights in the wasm heap ($name)', ({ create })
       const before = be.heapBytes;
       const t = await storedWeight(be, type, bytes, [n, k]);
       const resident = be.heapBytes - before;
-      // Q8_0 is packed with float32 block scales: 36 bytes per 32 values instead of 34.
-      expect(resident).toBeLessThan(bytes.length * (typeName === 'Q8_0' ? 36 / 34 : 1) + 256);
+      // Q8_0 is repacked for the integer GEMM into exactly as many bytes.
+      expect(resident).toBeLessThan(bytes.length + 256);
       expect(resident).toBeLessThan((n * k * 4) / 3.5);
       // A GELU linear keeps it as stored; a download widens it to exactly the dequantized values.
       be.linear(be.upload(values(3 * k, 1), [3, k]), t, undefined, { activation: 'gelu' });
@@ -140,6 +140,10 @@ describe.each(WASM_BUILDS)('kept weights in the wasm heap ($name)', ({ create })
       const info = ggmlTypeInfo(GGML_TYPE.Q8_0)!;
       const bytes = new Uint8Array((64 / info.blockSize) * info.typeSize * 3);
       await expect(storedWeight(be, GGML_TYPE.Q8_0, bytes, [4, 64])).rejects.toThrow(/stored bytes do not match shape \[4, 64\]/);
+      // A Q8_0 block scale that is infinite or NaN (f16 exponent 31) is a corrupt file.
+      const corrupt = quantize(GGML_TYPE.Q8_0, values(4 * 64, 2));
+      corrupt[34 + 1] = 0x7c;
+      await expect(storedWeight(be, GGML_TYPE.Q8_0, corrupt, [4, 64])).rejects.toThrow(/non-finite block scale \(block 1\)/);
       // A row length that is not a whole number of blocks is widened at upload instead.
       expect(be.keepsStored?.(GGML_TYPE.Q4_K, [4, 100])).toBe(false);
     } finally {

@@ -42,6 +42,16 @@ export interface WasmBackend extends Backend {
 const DEFAULT_QK_NORM_EPS = 1e-5;
 /** GGUF types a weight stays in (asm/stored-rows.ts); others are widened to float32 at upload. */
 const KEPT_TYPES = new Set<number>([GGML_TYPE.F16, GGML_TYPE.Q8_0, GGML_TYPE.Q4_K, GGML_TYPE.Q5_K, GGML_TYPE.Q6_K]);
+/**
+ * The integer GEMM converts Q8_0 block scales assuming finite halves; a file with an infinite or
+ * NaN scale (which would make every output it touches inf/NaN anyway) is refused instead.
+ */
+function checkFiniteQ8Scales(bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; at += 34) {
+    if ((bytes[at + 1]! & 0x7c) === 0x7c) throw new Error(`wasm backend: a Q8_0 weight has a non-finite block scale (block ${at / 34}); the file is corrupt`);
+  }
+}
+
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const hardware = Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
   const requested = options.threads ?? hardware;
@@ -154,7 +164,10 @@ class WasmBackendImpl implements WasmBackend {
     const raw = q8 ? this.#heap.alloc(stored.bytes) : storage.ptr;
     try {
       await stored.fill(new Uint8Array(this.#memory.buffer, raw, stored.bytes));
-      if (q8) this.#pool.run('packQ8_0', [raw, rows, k, storage.ptr]);
+      if (q8) {
+        checkFiniteQ8Scales(new Uint8Array(this.#memory.buffer, raw, stored.bytes));
+        this.#pool.run('packQ8_0', [raw, rows, k, storage.ptr]);
+      }
     } catch (e) {
       this.#heap.free(storage.ptr);
       throw e;
