@@ -30,17 +30,20 @@ describe.each(CASES)('pack-da3 quantized to $type', ({ type, minPearson }) => {
     const image = decodeImage(readFileSync(fixturePath('photos/desk.decoded.png')));
     const kept = await createWasmBackend({ threads: 2 });
     const widened = Object.assign(await createWasmBackend({ threads: 2 }), { keepsStored: () => false });
-    const depth = async (backend: typeof kept) => {
+    /** The depth, and the heap bytes the loaded model holds. */
+    const run = async (backend: typeof kept): Promise<[Float32Array, number]> => {
       const model = await loadModel(bytesSource(bytes), { backend });
       try {
-        return (await model.predict(image)).depth;
+        const heap = backend.heapBytes;
+        return [(await model.predict(image)).depth, heap];
       } finally {
         model.dispose();
         backend.dispose();
       }
     };
-    const [keptHeap, widenedHeap] = [kept, widened].map((b) => b.heapBytes);
-    const keptDepth = await depth(kept), widenedDepth = await depth(widened);
+    const [keptDepth, keptHeap] = await run(kept);
+    const [widenedDepth, widenedHeap] = await run(widened);
+    expect(keptHeap).toBeLessThan(widenedHeap);
     const p = parity(keptDepth, widenedDepth);
     expect(p.maxRel).toBeLessThan(1e-3);
     expect(p.pearson).toBeGreaterThan(0.9999999);
