@@ -47,7 +47,6 @@ describe.each(CASES)('pack-da3 quantized to $type', ({ type, minPearson }) => {
     const p = parity(keptDepth, widenedDepth);
     expect(p.maxRel).toBeLessThan(1e-3);
     expect(p.pearson).toBeGreaterThan(0.9999999);
-    expect(keptHeap).toBe(widenedHeap);
   });
 
   it('predicts depth and camera close to the float32 reference', async () => {
