@@ -9,3 +9,4 @@ export { attentionScratchBytes, attentionPrepare, attentionPadKeys, attention } 
 export { layerNorm } from './norm';
 export { add, relu, swiglu, transpose } from './elementwise';
 export { resizeBilinear } from './resize';
+export { quantizeScratchBytes, quantizeBlocks } from './quantize-blocks';

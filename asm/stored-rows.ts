@@ -57,7 +57,7 @@ function widenQ8_0(src: usize, k: i32, dst: usize): void {
 
 /** The (scale, min) pair j of a Q4_K/Q5_K super-block's 12 packed bytes (ggml get_scale_min_k4). */
 // @ts-ignore: decorator
-@inline function scaleMin(p: usize, j: i32): u32 {
+@inline export function scaleMin(p: usize, j: i32): u32 {
   if (j < 4) return (<u32>load<u8>(p + j) & 63) | ((<u32>load<u8>(p + j + 4) & 63) << 8);
   const sc = (<u32>load<u8>(p + j + 4) & 0xf) | ((<u32>load<u8>(p + j - 4) >> 6) << 4);
   const mn = (<u32>load<u8>(p + j + 4) >> 4) | ((<u32>load<u8>(p + j) >> 6) << 4);

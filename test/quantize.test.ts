@@ -14,6 +14,7 @@ import { parseSafetensors, safetensorsToArray } from '../gguf/safetensors.ts';
 import { bytesSource } from '../gguf/source.ts';
 import { writeGguf } from '../gguf/writer.ts';
 import { runQuantize } from '../src/cli/quantize-command.ts';
+import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.ts';
 import { chooseTensorAction, describeQuantization, quantizeModel, quantizeTarget } from '../src/quantize/index.ts';
 import { concatBytes } from './helpers/bytes.ts';
 
@@ -40,6 +41,52 @@ describe('every quantizer reproduces ggml (ggml_quantize_chunk, no imatrix) bit 
     });
   }
   it('covers all 13 types', () => expect(file.tensors.size).toBe(13));
+});
+
+describe('the wasm kernels quantize Q8_0 and the K-quants to the same bytes', () => {
+  const KERNEL_TYPES = ['Q8_0', 'Q4_K', 'Q5_K', 'Q6_K'] as const;
+  let kernels: WasmBackend[];
+  beforeAll(async () => {
+    kernels = [await createWasmBackend({ threads: 2 }), await createWasmBackend({ threads: 1, relaxedSimd: false })];
+  });
+  afterAll(() => kernels.forEach((k) => k.dispose()));
+
+  it.each(KERNEL_TYPES)('%s: ggml\'s fixture bytes, on the relaxed-SIMD and SIMD128 builds', async (type) => {
+    const source = bytesSource(await load('quant/dequant/types.gguf'));
+    const file = await readGguf(source);
+    const values = safetensorsToArray(parseSafetensors(await load('quant/dequant/types.dequant.safetensors')).tensors.get(`src.${type}`)!) as Float32Array;
+    const expected = await readTensorBytes(file, source, `t.${type}`);
+    for (const k of kernels) expect(firstDifference(k.quantize(GGML_TYPE[type], values)!, expected)).toBe(-1);
+  });
+
+  it.each(KERNEL_TYPES)('%s: gguf/quantize.ts\'s bytes on blocks of zeros, constants, subnormals, huge and mixed values', (type) => {
+    const blocks = 64;
+    const values = new Float32Array(blocks * 256);
+    let s = 12345;
+    const random = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return (s >>> 0) / 2 ** 32; };
+    for (let b = 0; b < blocks; b++) {
+      const kind = b % 8;
+      for (let i = b * 256; i < (b + 1) * 256; i++) {
+        const r = random() * 2 - 1;
+        values[i] = kind === 0 ? 0 : kind === 1 ? 0.75 : kind === 2 ? r * 1e-41 : kind === 3 ? r * 3e4
+          : kind === 4 ? (i % 32 === 5 ? 100 : r * 1e-3) : kind === 5 ? Math.abs(r) : kind === 6 ? -Math.abs(r) - 1 : r;
+      }
+    }
+    const expected = quantize(GGML_TYPE[type], values);
+    for (const k of kernels) expect(firstDifference(k.quantize(GGML_TYPE[type], values)!, expected)).toBe(-1);
+  });
+
+  it('leaves the other types to gguf/quantize.ts', () => {
+    expect(kernels[0]!.quantize(GGML_TYPE.F16, new Float32Array(256))).toBeUndefined();
+    expect(() => kernels[0]!.quantize(GGML_TYPE.Q4_K, new Float32Array(100))).toThrow(/not whole Q4_K blocks/);
+  });
+
+  it('quantizeModel with the kernels as encoder writes depth-anything.cpp\'s bytes', async () => {
+    for (const type of ['q8_0', 'q6_k', 'q5_k', 'q4_k']) {
+      const { chunks } = await quantizeModel(bytesSource(await load('quant/quantize/synth/synth-da3-input.gguf')), type, (t, v) => kernels[0]!.quantize(t, v));
+      expect(firstDifference(concatBytes(chunks), await load(`quant/quantize/synth/synth-da3-${type}.gguf`)), type).toBe(-1);
+    }
+  });
 });
 
 describe('floatToHalf', () => {

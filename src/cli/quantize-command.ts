@@ -2,6 +2,7 @@
 // stream from the input file to a temporary output, renamed into place when complete.
 import { access, realpath } from 'node:fs/promises';
 import { readGguf } from '../../gguf/reader.ts';
+import { createWasmBackend } from '../backend/wasm/index.ts';
 import { fileSource } from '../node.ts';
 import { describeQuantization, planQuantization, quantizedChunks, quantizeTarget } from '../quantize/index.ts';
 import { writeFileAtomically } from './atomic-file.ts';
@@ -43,7 +44,14 @@ export async function runQuantize(args: readonly string[]): Promise<void> {
       process.stderr.write(`quantize: warning: ${input} is already quantized (${already.join(', ')}); re-quantizing compounds the error, quantize the F32 file instead\n`);
     }
     const plan = planQuantization(file, target.name);
-    await writeFileAtomically(output, withProgress(`quantizing to ${output}`, quantizedChunks(file, source, plan)), 'output');
+    // Q8_0 and the K-quant searches run in the wasm kernels on every core (same bytes as gguf/quantize.ts).
+    const kernels = await createWasmBackend();
+    try {
+      const chunks = quantizedChunks(file, source, plan, (type, values) => kernels.quantize(type, values));
+      await writeFileAtomically(output, withProgress(`quantizing to ${output}`, chunks), 'output');
+    } finally {
+      kernels.dispose();
+    }
     process.stderr.write(`quantize: ${describeQuantization(plan)}\n`);
     process.stdout.write(`wrote ${output} (${target.name})\n`);
   } finally {

@@ -49,10 +49,16 @@ export function describeQuantization(plan: QuantizePlan): string {
 }
 
 /**
+ * A faster encoder for some types (the wasm kernels'), byte-identical to gguf/quantize.ts;
+ * undefined for a type it does not do.
+ */
+export type Encoder = (type: number, values: Float32Array) => Uint8Array | undefined;
+
+/**
  * The output file as consecutive chunks: header, then each tensor's bytes and zero padding. Each
  * tensor is read (and converted) only when its chunk is requested.
  */
-export async function* quantizedChunks(file: GgufFile, source: ByteSource, plan: QuantizePlan): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* quantizedChunks(file: GgufFile, source: ByteSource, plan: QuantizePlan, encode?: Encoder): AsyncGenerator<Uint8Array, void, undefined> {
   const header = writeGgufHeader({ kv: file.kv, tensors: plan.tensors.map(({ name, dims, outputType }) => ({ name, dims, type: outputType })) });
   yield header;
   const zeros = new Uint8Array(file.alignment);
@@ -64,7 +70,7 @@ export async function* quantizedChunks(file: GgufFile, source: ByteSource, plan:
       const values = t.inputType === GGML_TYPE.F32 && stored.byteOffset % 4 === 0
         ? new Float32Array(stored.buffer, stored.byteOffset, input.nelements)
         : dequantize(t.inputType, stored, input.nelements);
-      data = quantize(t.outputType, values);
+      data = encode?.(t.outputType, values) ?? quantize(t.outputType, values);
     }
     if (data.byteLength > 0) yield data;
     const pad = alignmentPadding(data.byteLength, file.alignment);
@@ -73,10 +79,10 @@ export async function* quantizedChunks(file: GgufFile, source: ByteSource, plan:
 }
 
 /** Quantizes a whole model held in memory (small models, tests); use quantizedChunks to stream large ones. */
-export async function quantizeModel(source: ByteSource, type: string): Promise<{ plan: QuantizePlan; chunks: Uint8Array[] }> {
+export async function quantizeModel(source: ByteSource, type: string, encode?: Encoder): Promise<{ plan: QuantizePlan; chunks: Uint8Array[] }> {
   const file = await readGguf(source);
   const plan = planQuantization(file, type);
   const chunks: Uint8Array[] = [];
-  for await (const chunk of quantizedChunks(file, source, plan)) chunks.push(chunk);
+  for await (const chunk of quantizedChunks(file, source, plan, encode)) chunks.push(chunk);
   return { plan, chunks };
 }

@@ -19,6 +19,8 @@ export interface KernelExports {
   widenPackedQ8_0(src: number, n: number, k: number, dst: number): void;
   quantizedActivationBytes(m: number, k: number): number;
   quantizeActivations(x: number, m: number, k: number, dst: number): void;
+  quantizeScratchBytes(): number;
+  quantizeBlocks(type: number, src: number, blocks: number, dst: number, scratch: number): void;
   packedConvBytes(rows: number, cin: number, taps: number): number;
   packConv(src: number, rows: number, cin: number, taps: number,
     rowStride: number, ciStride: number, tapStride: number, dst: number): void;
@@ -52,7 +54,7 @@ export interface KernelExports {
 
 /** Kernels that split their work into tasks (everything but the size queries and beginJob). */
 export const PARALLEL_KERNELS = [
-  'packLinear', 'linear', 'linearStored', 'linearQ8', 'widenStored', 'packQ8_0', 'widenPackedQ8_0', 'quantizeActivations', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
+  'packLinear', 'linear', 'linearStored', 'linearQ8', 'widenStored', 'packQ8_0', 'quantizeBlocks', 'widenPackedQ8_0', 'quantizeActivations', 'packConv', 'convPlanes', 'conv', 'convTransposeScatter',
   'packWinograd', 'winogradConv',
   'attentionPrepare', 'attentionPadKeys', 'attention', 'layerNorm', 'add', 'relu', 'swiglu',
   'transpose', 'resizeBilinear',

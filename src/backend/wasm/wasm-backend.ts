@@ -35,6 +35,12 @@ export interface WasmBackend extends Backend {
   readonly memory: WebAssembly.Memory;
   /** Where t's values lie in `memory` (byte offset, float count), valid until t is released. */
   heapLocation(t: Tensor): { offset: number; length: number };
+  /**
+   * `values` encoded as Q8_0, Q4_K, Q5_K or Q6_K on the kernel threads (asm/quantize-blocks.ts),
+   * byte-identical to gguf/quantize.ts; undefined for other types. values.length must be a
+   * whole number of the type's blocks.
+   */
+  quantize(type: number, values: Float32Array): Uint8Array | undefined;
   /** Stops the worker threads; the backend must not be used afterwards. */
   dispose(): void;
 }
@@ -42,6 +48,8 @@ export interface WasmBackend extends Backend {
 const DEFAULT_QK_NORM_EPS = 1e-5;
 /** GGUF types a weight stays in (asm/stored-rows.ts); others are widened to float32 at upload. */
 const KEPT_TYPES = new Set<number>([GGML_TYPE.F16, GGML_TYPE.Q8_0, GGML_TYPE.Q4_K, GGML_TYPE.Q5_K, GGML_TYPE.Q6_K]);
+/** Types the kernels quantize to (asm/quantize-blocks.ts). */
+const QUANTIZED_BY_KERNELS = new Set<number>([GGML_TYPE.Q8_0, GGML_TYPE.Q4_K, GGML_TYPE.Q5_K, GGML_TYPE.Q6_K]);
 /**
  * The integer GEMM converts Q8_0 block scales assuming finite halves; a file with an infinite or
  * NaN scale (which would make every output it touches inf/NaN anyway) is refused instead.
@@ -121,6 +129,20 @@ class WasmBackendImpl implements WasmBackend {
 
   dispose(): void {
     this.#pool.dispose();
+  }
+
+  quantize(type: number, values: Float32Array): Uint8Array | undefined {
+    const info = QUANTIZED_BY_KERNELS.has(type) ? ggmlTypeInfo(type) : undefined;
+    if (!info) return undefined;
+    if (values.length % info.blockSize !== 0) throw new Error(`wasm backend: ${values.length} values are not whole ${info.name} blocks`);
+    const blocks = values.length / info.blockSize;
+    const out = new Uint8Array(blocks * info.typeSize);
+    this.#withScratch([values.byteLength, out.length, this.#pool.threads * this.#k.quantizeScratchBytes()], (src, dst, scratch) => {
+      this.#view(src!, values.length).set(values);
+      this.#pool.run('quantizeBlocks', [type, src!, blocks, dst!, scratch!]);
+      out.set(new Uint8Array(this.#memory.buffer, dst!, out.length));
+    });
+    return out;
   }
 
   // ---- tensors ----
