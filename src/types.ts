@@ -34,6 +34,16 @@ export interface ModelInfo {
   tensorCount: number;
   parameterCount: number;
   fileSize: number;
+  /** Bytes the weights take once loaded, per backend, and the stored types each one widens to f32. */
+  weightsInMemory: { wasm: BackendWeights; webgpu: BackendWeights };
+}
+
+export interface BackendWeights {
+  bytes: number;
+  /** Non-F32 types kept as stored. */
+  kept: string[];
+  /** Non-F32 types widened to float32 at load. */
+  widened: string[];
 }
 
 /** Outputs for one view, at the processed (network input) resolution. */

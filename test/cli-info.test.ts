@@ -47,7 +47,7 @@ describe('depth-anything info', () => {
         'tensors: 303 (F32: 303)',
         'parameters: 813186',
         'file_size: 3273504 bytes',
-        'weights_in_memory: 3.1 MiB on wasm',
+        'weights_in_memory: 3.1 MiB on wasm; 3.1 MiB on webgpu',
         '',
       ].join('\n'),
     );

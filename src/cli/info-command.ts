@@ -1,5 +1,5 @@
 // `depth-anything info --model M`: what a model file contains, from its header alone.
-import type { ModelInfo } from '../types.ts';
+import type { BackendWeights, ModelInfo } from '../types.ts';
 import { parseFlags, requiredFlag } from './args.ts';
 import { describeModelFile, withModelFile } from './model-file.ts';
 
@@ -27,15 +27,17 @@ export function formatModelInfo(info: ModelInfo): string {
 }
 
 /**
- * What loading does with each stored type, and the memory it takes: wasm widens every type to
- * float32 at load; webgpu keeps F16 tensors 16-bit and widens the rest.
+ * The memory the weights take on each backend and what loading does with each stored type: wasm
+ * keeps F16, Q8_0 and the K-quants depth-anything.cpp writes, webgpu keeps F16; the rest is
+ * widened to float32.
  */
 function weightsInMemory(info: ModelInfo): string {
+  const { wasm, webgpu } = info.weightsInMemory;
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  const widened = Object.keys(info.tensorTypes).filter((t) => t !== 'F32');
-  const wasm = `${mib(4 * info.parameterCount)} on wasm${widened.length ? ` (${widened.join(', ')} widened to f32 at load)` : ''}`;
-  if (!info.tensorTypes.F16) return wasm;
-  return `${wasm}; less on webgpu, which keeps the F16 tensors 16-bit`;
+  const what = (w: BackendWeights) => [w.kept.length ? `${w.kept.join(', ')} kept` : '', w.widened.length ? `${w.widened.join(', ')} widened to f32` : '']
+    .filter((s) => s !== '').join(', ');
+  const describe = (name: string, w: BackendWeights) => `${mib(w.bytes)} on ${name}${what(w) ? ` (${what(w)})` : ''}`;
+  return `${describe('wasm', wasm)}; ${describe('webgpu', webgpu)}`;
 }
 
 export async function runInfo(args: readonly string[]): Promise<void> {

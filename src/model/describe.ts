@@ -1,7 +1,10 @@
 // A model's description from its GGUF header alone (no tensor data is read): used by `info`.
 
-import type { GgufFile } from '../../gguf/reader.ts';
-import type { ModelInfo } from '../types.ts';
+import type { GgufFile, GgufTensorInfo } from '../../gguf/reader.ts';
+import { shapeOf } from '../../gguf/shape.ts';
+import { GGML_TYPE } from '../../gguf/types.ts';
+import { wasmKeepsStored } from '../backend/wasm/kept-types.ts';
+import type { BackendWeights, ModelInfo } from '../types.ts';
 import { readModelConfig } from './config.ts';
 
 export function describeModel(file: GgufFile): ModelInfo {
@@ -14,9 +17,12 @@ export function describeModel(file: GgufFile): ModelInfo {
   if (cfg.hasGaussians) capabilities.push('gaussians');
   const tensorTypes: Record<string, number> = {};
   let parameterCount = 0;
+  const wasm = new WeightsTally(), webgpu = new WeightsTally();
   for (const t of file.tensors.values()) {
     tensorTypes[t.typeName] = (tensorTypes[t.typeName] ?? 0) + 1;
     parameterCount += t.nelements;
+    wasm.add(t, wasmKeepsStored(t.type, shapeOf(t)));
+    webgpu.add(t, t.type === GGML_TYPE.F16); // 16-bit in GPU buffers, widened inside the GEMM
   }
   return {
     family: cfg.family,
@@ -33,5 +39,21 @@ export function describeModel(file: GgufFile): ModelInfo {
     tensorCount: file.tensors.size,
     parameterCount,
     fileSize: file.size,
+    weightsInMemory: { wasm: wasm.result(), webgpu: webgpu.result() },
   };
+}
+
+class WeightsTally {
+  bytes = 0;
+  readonly kept = new Set<string>();
+  readonly widened = new Set<string>();
+
+  add(t: GgufTensorInfo, kept: boolean): void {
+    this.bytes += t.type === GGML_TYPE.F32 || kept ? t.nbytes : 4 * t.nelements;
+    if (t.type !== GGML_TYPE.F32) (kept ? this.kept : this.widened).add(t.typeName);
+  }
+
+  result(): BackendWeights {
+    return { bytes: this.bytes, kept: [...this.kept], widened: [...this.widened] };
+  }
 }

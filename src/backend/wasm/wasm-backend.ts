@@ -7,6 +7,7 @@ import type {
   AttentionOptions, Backend, Conv2dOptions, LinearOptions, ResizeOptions, RowRange, StoredTensor, Tensor, UploadOptions,
 } from '../backend.ts';
 import { GGML_TYPE, ggmlTypeInfo } from '../../../gguf/types.ts';
+import { wasmKeepsStored } from './kept-types.ts';
 import { ACTIVATION_CODES, type KernelExports } from './kernel-exports.ts';
 import { kernelBytes, pickBuild, relaxedSimdSupported } from './kernel-module.ts';
 import { instantiateKernels, MAX_HEAP_BYTES, sharedMemorySupported } from './memory.ts';
@@ -46,8 +47,6 @@ export interface WasmBackend extends Backend {
 }
 
 const DEFAULT_QK_NORM_EPS = 1e-5;
-/** GGUF types a weight stays in (asm/stored-rows.ts); others are widened to float32 at upload. */
-const KEPT_TYPES = new Set<number>([GGML_TYPE.F16, GGML_TYPE.Q8_0, GGML_TYPE.Q4_K, GGML_TYPE.Q5_K, GGML_TYPE.Q6_K]);
 /** Types the kernels quantize to (asm/quantize-blocks.ts). */
 const QUANTIZED_BY_KERNELS = new Set<number>([GGML_TYPE.Q8_0, GGML_TYPE.Q4_K, GGML_TYPE.Q5_K, GGML_TYPE.Q6_K]);
 /**
@@ -223,9 +222,7 @@ class WasmBackendImpl implements WasmBackend {
    * whole tensor to float32 once.
    */
   keepsStored(type: number, shape: readonly number[]): boolean {
-    const info = KEPT_TYPES.has(type) ? ggmlTypeInfo(type) : undefined;
-    const k = shape[shape.length - 1] ?? 0;
-    return info !== undefined && k > 0 && k % info.blockSize === 0;
+    return wasmKeepsStored(type, shape);
   }
 
   /** Replaces a kept weight's stored bytes by its float32 values. */
