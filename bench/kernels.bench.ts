@@ -1,17 +1,22 @@
 // Kernel benchmarks of the wasm backend at real DA3 shapes (504×336 input: 864 patch tokens,
 // 865 with the camera token), with 1 and 2 threads. Reports best and median milliseconds and
 // GFLOP/s against the measured SIMD128 ceiling of ≈64 GFLOP/s per thread (bench/RESULTS.md).
+// Linears also run over weights kept in their GGUF type (F16, Q8_0, Q4_K, Q6_K), as quantized
+// models load them.
 // Run: node bench/kernels.bench.ts [--threads 1,2] [--filter linear] [--simd128]
+import '../src/node.ts'; // worker_threads for the thread pool
 import { Bench } from 'tinybench';
 import type { Tensor } from '../src/backend/backend.ts';
 import { createWasmBackend, type WasmBackend } from '../src/backend/wasm/index.ts';
+import { quantize } from '../gguf/quantize.ts';
+import { GGML_TYPE, type GgmlTypeName } from '../gguf/types.ts';
 
 const CEILING_PER_THREAD = 64;
 
 interface Case {
   name: string;
   flop: number;
-  setup(be: WasmBackend): () => Tensor;
+  setup(be: WasmBackend): (() => Tensor) | Promise<() => Tensor>;
 }
 
 function random(n: number, scale = 1): Float32Array {
@@ -30,6 +35,23 @@ function gemm(m: number, k: number, n: number, activation: 'none' | 'gelu' = 'no
     setup(be) {
       const x = upload(be, [m, k]), w = upload(be, [n, k], 0.05), b = upload(be, [n]);
       return () => be.linear(x, w, b, { activation });
+    },
+  };
+}
+
+/** A linear whose weight stays in a GGUF type (quantized as `quantize` does), as loading keeps it. */
+function gemmStored(m: number, k: number, n: number, typeName: GgmlTypeName): Case {
+  return {
+    name: `linear ${m}×${k}→${n} ${typeName}`,
+    flop: 2 * m * k * n,
+    async setup(be) {
+      const type = GGML_TYPE[typeName];
+      const bytes = quantize(type, random(n * k, 0.05));
+      const x = upload(be, [m, k]), b = upload(be, [n]);
+      const w = await be.uploadWith([n, k], async () => { throw new Error('kept types fill through `stored`'); }, {
+        weight: true, stored: { type, bytes: bytes.length, fill: async (target) => target.set(bytes) },
+      });
+      return () => be.linear(x, w, b);
     },
   };
 }
@@ -78,6 +100,7 @@ const cases: Case[] = [
   gemm(864, 768, 3072, 'gelu'),
   gemm(864, 768, 3072), // fc1 without its GELU: the difference is the epilogue's cost
   gemm(864, 3072, 768),
+  ...(['F16', 'Q8_0', 'Q4_K', 'Q6_K'] as const).flatMap((t) => [gemmStored(864, 768, 2304, t), gemmStored(864, 3072, 768, t)]),
   attention(865, 6, 64, false),
   attention(865, 12, 64, false),
   attention(865, 12, 64, true),
@@ -103,7 +126,7 @@ for (const threads of threadCounts) {
   const bench = new Bench({ time: 400, iterations: 5, warmupIterations: 2, throws: true });
   for (const c of cases) {
     if (filter && !c.name.includes(filter)) continue;
-    const op = c.setup(be);
+    const op = await c.setup(be);
     bench.add(c.name, () => be.release(op()));
   }
   bench.runSync();
@@ -113,7 +136,7 @@ for (const threads of threadCounts) {
     if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
     const best = result.latency.min;
     rows.push({
-      kernel: c.name, threads, build: be.relaxedSimd ? 'relaxed' : 'simd128',
+      kernel: c.name, threads: be.threads, build: be.relaxedSimd ? 'relaxed' : 'simd128',
       'best ms': +best.toFixed(2), 'median ms': +result.latency.p50.toFixed(2),
       'GF/s': +(c.flop / best / 1e6).toFixed(1),
       'of ceiling': `${Math.round((100 * c.flop) / best / 1e6 / (CEILING_PER_THREAD * threads))}%`,
