@@ -29,6 +29,15 @@ describe('progress', () => {
     ]);
   });
 
+  it('puts a note (e.g. the tensor being written) before the byte count', () => {
+    const stream = fakeStream(true);
+    let t = 0;
+    const p = startProgress('quantizing to q.gguf', stream, () => t);
+    t = 500;
+    p.update(2 << 20, 8 << 20, 'tensor 3/300');
+    expect(stream.writes).toEqual(['\r\x1b[2Kquantizing to q.gguf: tensor 3/300, 2.0 / 8.0 MB (25 %), 4 MB/s']);
+  });
+
   it('writes nothing to a pipe or with --quiet', () => {
     const pipe = fakeStream(false);
     const p = startProgress('x', pipe);

@@ -15,8 +15,8 @@ export interface ProgressStream {
 }
 
 export interface Progress {
-  /** `done` of `total` bytes (total 0: unknown). */
-  update(done: number, total: number): void;
+  /** `done` of `total` bytes (total 0: unknown), with an optional note such as "tensor 3/300". */
+  update(done: number, total: number, note?: string): void;
   /** Clears the line. */
   end(): void;
 }
@@ -29,13 +29,13 @@ export function startProgress(label: string, stream: ProgressStream = process.st
   const start = now();
   let last = -Infinity, shown = false;
   return {
-    update(done, total) {
+    update(done, total, note) {
       const t = now();
       if (t - last < 100 && done < total) return; // at most ten redraws a second
       last = t;
       const seconds = Math.max((t - start) / 1000, 1e-3);
       const of = total > 0 ? ` / ${(total / MB).toFixed(1)} MB (${Math.floor(100 * done / total)} %)` : ' MB';
-      stream.write(`\r\x1b[2K${label}: ${(done / MB).toFixed(1)}${of}, ${(done / MB / seconds).toFixed(0)} MB/s`);
+      stream.write(`\r\x1b[2K${label}: ${note ? `${note}, ` : ''}${(done / MB).toFixed(1)}${of}, ${(done / MB / seconds).toFixed(0)} MB/s`);
       shown = true;
     },
     end() {
@@ -44,15 +44,17 @@ export function startProgress(label: string, stream: ProgressStream = process.st
   };
 }
 
-/** Passes chunks through, reporting the bytes that went by. */
-export async function* withProgress(label: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, total = 0): AsyncGenerator<Uint8Array> {
+/** Passes chunks through, reporting the bytes that went by (and `note()`, when given). */
+export async function* withProgress(
+  label: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, total = 0, note?: () => string,
+): AsyncGenerator<Uint8Array> {
   const progress = startProgress(label);
   let done = 0;
   try {
     for await (const chunk of chunks) {
       yield chunk;
       done += chunk.byteLength;
-      progress.update(done, total);
+      progress.update(done, total, note?.());
     }
   } finally {
     progress.end();

@@ -1,10 +1,12 @@
 // `depth-anything quantize <in.gguf> <out.gguf> <type>`: depth-anything.cpp's quantizer. Tensors
 // stream from the input file to a temporary output, renamed into place when complete.
 import { access, realpath } from 'node:fs/promises';
-import { readGguf } from '../../gguf/reader.ts';
+import { readGguf, type GgufFile } from '../../gguf/reader.ts';
+import { tensorByteSize } from '../../gguf/types.ts';
+import { alignmentPadding } from '../../gguf/writer.ts';
 import { createWasmBackend } from '../backend/wasm/index.ts';
 import { fileSource } from '../node.ts';
-import { describeQuantization, planQuantization, quantizedChunks, quantizeTarget } from '../quantize/index.ts';
+import { describeQuantization, planQuantization, quantizedChunks, quantizeTarget, type QuantizePlan } from '../quantize/index.ts';
 import { writeFileAtomically } from './atomic-file.ts';
 import { describeFsError } from './fs-error.ts';
 import { withProgress } from './progress.ts';
@@ -19,6 +21,16 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 /** Tensor types of the input that are already quantized (re-quantizing compounds their error). */
 function quantizedTypes(types: readonly string[]): string[] {
   return [...new Set(types.filter((t) => t !== 'F32'))];
+}
+
+/** The output's size: the input's header (a close estimate of the output's) and every re-encoded tensor, padded. */
+function plannedBytes(file: GgufFile, plan: QuantizePlan): number {
+  let bytes = file.dataOffset;
+  for (const t of plan.tensors) {
+    const n = tensorByteSize(t.outputType, file.tensors.get(t.name)!.nelements);
+    bytes += n + alignmentPadding(n, file.alignment);
+  }
+  return bytes;
 }
 
 export async function runQuantize(args: readonly string[]): Promise<void> {
@@ -47,8 +59,9 @@ export async function runQuantize(args: readonly string[]): Promise<void> {
     // Q8_0 and the K-quant searches run in the wasm kernels on every core (same bytes as gguf/quantize.ts).
     const kernels = await createWasmBackend();
     try {
-      const chunks = quantizedChunks(file, source, plan, (type, values) => kernels.quantize(type, values));
-      await writeFileAtomically(output, withProgress(`quantizing to ${output}`, chunks), 'output');
+      let tensor = '';
+      const chunks = quantizedChunks(file, source, plan, (type, values) => kernels.quantize(type, values), (i, n) => { tensor = `tensor ${i + 1}/${n}`; });
+      await writeFileAtomically(output, withProgress(`quantizing to ${output}`, chunks, plannedBytes(file, plan), () => tensor), 'output');
     } finally {
       kernels.dispose();
     }

@@ -58,11 +58,14 @@ export type Encoder = (type: number, values: Float32Array) => Uint8Array | undef
  * The output file as consecutive chunks: header, then each tensor's bytes and zero padding. Each
  * tensor is read (and converted) only when its chunk is requested.
  */
-export async function* quantizedChunks(file: GgufFile, source: ByteSource, plan: QuantizePlan, encode?: Encoder): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* quantizedChunks(
+  file: GgufFile, source: ByteSource, plan: QuantizePlan, encode?: Encoder, onTensor?: (index: number, count: number) => void,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const header = writeGgufHeader({ kv: file.kv, tensors: plan.tensors.map(({ name, dims, outputType }) => ({ name, dims, type: outputType })) });
   yield header;
   const zeros = new Uint8Array(file.alignment);
-  for (const t of plan.tensors) {
+  for (const [index, t] of plan.tensors.entries()) {
+    onTensor?.(index, plan.tensors.length);
     const input = file.tensors.get(t.name)!;
     const stored = await readTensorBytes(file, source, t.name);
     let data = stored;
