@@ -1,0 +1,89 @@
+// Loaded models: each loads on its first request and stays (one instance per model), and when
+// loading one more would pass the memory budget the least recently used idle models are disposed
+// first. A model in use is never evicted; a model larger than the whole budget still loads (alone,
+// as far as eviction can make room) rather than being refused.
+import { loadModel, type DepthModel, type LoadOptions } from '../model/load.ts';
+import { fileSource } from '../node.ts';
+import type { CatalogModel } from './model-catalog.ts';
+
+interface Entry {
+  model: Promise<DepthModel>;
+  cost: number;
+  users: number;
+  lastUsed: number;
+}
+
+/** What a model takes in memory once loaded: the wasm backend widens every weight to float32. */
+export function modelCost(model: CatalogModel): number {
+  return Math.max(model.bytes, model.info.parameterCount * 4);
+}
+
+export class ModelCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #budget: number;
+  readonly #loadOptions: LoadOptions;
+  readonly #log: (line: string) => void;
+  #clock = 0;
+
+  constructor(budgetBytes: number, loadOptions: LoadOptions, log: (line: string) => void) {
+    this.#budget = budgetBytes;
+    this.#loadOptions = loadOptions;
+    this.#log = log;
+  }
+
+  /** Ids of the models loaded (or loading), least recently used first. */
+  loaded(): string[] {
+    return [...this.#entries].sort((a, b) => a[1].lastUsed - b[1].lastUsed).map(([id]) => id);
+  }
+
+  /** Runs `use` with the model loaded; it cannot be evicted until `use` settles. */
+  async use<T>(model: CatalogModel, use: (loaded: DepthModel) => Promise<T>): Promise<T> {
+    let entry = this.#entries.get(model.id);
+    if (!entry) {
+      this.#makeRoom(modelCost(model));
+      entry = { model: this.#load(model), cost: modelCost(model), users: 0, lastUsed: 0 };
+      this.#entries.set(model.id, entry);
+      const loading = entry;
+      // A failed load is forgotten, so the next request tries again (and gets the error again).
+      entry.model.catch(() => { if (this.#entries.get(model.id) === loading) this.#entries.delete(model.id); });
+    }
+    entry.users++;
+    entry.lastUsed = ++this.#clock;
+    try {
+      return await use(await entry.model);
+    } finally {
+      entry.users--;
+    }
+  }
+
+  async #load(model: CatalogModel): Promise<DepthModel> {
+    const source = await fileSource(model.path);
+    try {
+      const started = performance.now();
+      const loaded = await loadModel(source, this.#loadOptions);
+      this.#log(`loaded model ${JSON.stringify(model.id)} in ${Math.round(performance.now() - started)} ms: ${loaded.backendDescription}`);
+      return loaded;
+    } finally {
+      await source.close(); // loadModel has copied the weights onto the backend
+    }
+  }
+
+  #makeRoom(cost: number): void {
+    let used = [...this.#entries.values()].reduce((n, e) => n + e.cost, 0);
+    for (const id of this.loaded()) {
+      if (used + cost <= this.#budget) return;
+      const entry = this.#entries.get(id)!;
+      if (entry.users > 0) continue;
+      this.#entries.delete(id);
+      used -= entry.cost;
+      entry.model.then((m) => m.dispose(), () => {});
+      this.#log(`evicted model ${JSON.stringify(id)} (memory budget)`);
+    }
+    if (used + cost > this.#budget) this.#log(`memory budget exceeded: ${Math.round((used + cost) / 2 ** 20)} MiB of models in use, budget ${Math.round(this.#budget / 2 ** 20)} MiB`);
+  }
+
+  disposeAll(): void {
+    for (const entry of this.#entries.values()) entry.model.then((m) => m.dispose(), () => {});
+    this.#entries.clear();
+  }
+}
