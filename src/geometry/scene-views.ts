@@ -2,7 +2,8 @@
 // page's viewer): depth, confidence, camera and the network-size colours of every view, and the
 // confidence of all views together (the exporters' cut is taken over the whole scene).
 import type { DepthPrediction } from '../types.ts';
-import type { UnprojectView } from './unproject.ts';
+import { glbConfidenceThreshold } from '../export/glb.ts';
+import { unprojectViews, type PointCloud, type UnprojectView } from './unproject.ts';
 
 export interface SceneView extends UnprojectView {
   confidence: Float32Array;
@@ -31,4 +32,13 @@ export function sceneConfidence(views: readonly { confidence: Float32Array }[]):
   const all = new Float32Array(views.reduce((n, v) => n + v.confidence.length, 0));
   views.reduce((offset, v) => { all.set(v.confidence, offset); return offset + v.confidence.length; }, 0);
   return all;
+}
+
+/**
+ * The scene's coloured points above `confidenceThreshold`, or above the GLB exporter's cut
+ * (depth-anything.cpp's default for point clouds) when none is given.
+ */
+export function scenePoints(views: readonly SceneView[], confidenceThreshold?: number): PointCloud & { threshold: number } {
+  const threshold = confidenceThreshold ?? glbConfidenceThreshold(sceneConfidence(views));
+  return { ...unprojectViews(views, threshold), threshold };
 }

@@ -2,10 +2,10 @@
 // through the library's exporters, with depth-anything.cpp's confidence cuts unless the request
 // sets conf_threshold. COLMAP's three files travel as one uncompressed tar.
 import { colmapConfidenceThreshold, encodeColmapBinary, encodeColmapText } from '../export/colmap.ts';
-import { encodeGlb, glbConfidenceThreshold } from '../export/glb.ts';
+import { encodeGlb } from '../export/glb.ts';
 import { encodePointPly } from '../export/point-ply.ts';
 import { encodeTar } from '../export/tar.ts';
-import { sceneConfidence, sceneViews } from '../geometry/scene-views.ts';
+import { sceneConfidence, scenePoints, sceneViews } from '../geometry/scene-views.ts';
 import { unprojectViews } from '../geometry/unproject.ts';
 import type { DepthPrediction, RgbImage } from '../types.ts';
 import type { DepthRequest } from './depth-request.ts';
@@ -29,16 +29,9 @@ function imageNames(request: DepthRequest): string[] {
 export function depthFile(kind: 'glb' | 'ply' | 'colmap', request: DepthRequest, images: readonly RgbImage[], predictions: readonly DepthPrediction[]): FileAnswer {
   const views = sceneViews(predictions);
   if (!views) throw new HttpError(500, 'internal', 'the model returned no camera');
-  const confidence = sceneConfidence(views);
-  if (kind === 'glb') {
-    const points = unprojectViews(views, request.confThreshold ?? glbConfidenceThreshold(confidence));
-    return { body: encodeGlb(points, views), contentType: 'model/gltf-binary', fileName: 'depth.glb' };
-  }
-  if (kind === 'ply') {
-    const points = unprojectViews(views, request.confThreshold ?? glbConfidenceThreshold(confidence));
-    return { body: encodePointPly(points), contentType: 'application/octet-stream', fileName: 'depth.ply' };
-  }
-  const points = unprojectViews(views, request.confThreshold ?? colmapConfidenceThreshold(confidence));
+  if (kind === 'glb') return { body: encodeGlb(scenePoints(views, request.confThreshold), views), contentType: 'model/gltf-binary', fileName: 'depth.glb' };
+  if (kind === 'ply') return { body: encodePointPly(scenePoints(views, request.confThreshold)), contentType: 'application/octet-stream', fileName: 'depth.ply' };
+  const points = unprojectViews(views, request.confThreshold ?? colmapConfidenceThreshold(sceneConfidence(views)));
   const names = imageNames(request);
   const colmapViews = views.map((view, i) => ({ ...view, name: names[i]!, originalWidth: images[i]!.width, originalHeight: images[i]!.height }));
   const encode = request.colmapFormat === 'bin' ? encodeColmapBinary : encodeColmapText;

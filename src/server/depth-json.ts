@@ -2,9 +2,7 @@
 // row-major, or a 16-bit PNG for depth), the camera as nested arrays, and for the scene the
 // back-projected point cloud above the confidence cut.
 import { encodeDepthPng16 } from '../export/depth-png16.ts';
-import { glbConfidenceThreshold } from '../export/glb.ts';
-import { sceneConfidence, sceneViews } from '../geometry/scene-views.ts';
-import { unprojectViews } from '../geometry/unproject.ts';
+import { scenePoints, sceneViews } from '../geometry/scene-views.ts';
 import type { DepthPrediction } from '../types.ts';
 import type { DepthRequest } from './depth-request.ts';
 
@@ -56,9 +54,8 @@ function viewJson(request: DepthRequest, p: DepthPrediction): Record<string, unk
 function pointsJson(request: DepthRequest, predictions: readonly DepthPrediction[]) {
   const views = sceneViews(predictions);
   if (!views) return undefined;
-  const threshold = request.confThreshold ?? glbConfidenceThreshold(sceneConfidence(views));
-  const cloud = unprojectViews(views, threshold);
-  return { count: cloud.count, conf_threshold: threshold, xyz: float32Base64(cloud.positions), rgb: base64(cloud.colors) };
+  const cloud = scenePoints(views, request.confThreshold);
+  return { count: cloud.count, conf_threshold: cloud.threshold, xyz: float32Base64(cloud.positions), rgb: base64(cloud.colors) };
 }
 
 export function depthJson(modelId: string, request: DepthRequest, predictions: readonly DepthPrediction[], timings: Timings): Record<string, unknown> {
