@@ -20,8 +20,10 @@ export function decodeImageSource(field: string, value: unknown): Uint8Array {
   }
   base64 = base64.replace(/\s+/g, ''); // line-wrapped base64 (e.g. `base64` without -w0) is fine
   if (base64.length === 0) throw invalid(field, 'empty image');
-  if (base64.length % 4 === 1 || !BASE64.test(base64)) {
-    throw invalid(field, dataUrl ? 'the data: URL payload is not valid base64' : 'neither base64 nor a data: URL');
+  // Padded base64 only (what every encoder writes): a short path such as /etc/passwd uses only
+  // base64 letters, and must be refused rather than decoded into garbage.
+  if (base64.length % 4 !== 0 || !BASE64.test(base64)) {
+    throw invalid(field, dataUrl ? 'the data: URL payload is not valid (padded) base64' : 'neither (padded) base64 nor a data: URL');
   }
   const bytes = Buffer.from(base64, 'base64');
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
