@@ -308,6 +308,13 @@ describe('limits', () => {
     expect((await errorOf(res)).code).toBe('body_too_large');
   });
 
+  it('Expect: 100-continue with a body over the limit → 413 instead of 100', async () => {
+    let continued = false;
+    const res = await rawRequest(`${small.url}/v1/depth`, { headers: { 'content-type': 'application/json', 'content-length': String(50 * 2 ** 20), expect: '100-continue' }, end: false, onContinue: () => { continued = true; } });
+    expect(res.status).toBe(413);
+    expect(continued).toBe(false);
+  });
+
   it('a chunked body that grows past the limit → 413', async () => {
     const res = await rawRequest(`${small.url}/v1/depth`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: DA3, src: 'A'.repeat(1800) }), chunks: 3 });
     expect(res.status).toBe(413);

@@ -23,6 +23,7 @@ let server: TestServer;
 let browser: Browser;
 let page: Page;
 let apiDepth: Float32Array;
+const pageErrors: string[] = [];
 
 const f32 = (bytes: Buffer) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
 
@@ -80,7 +81,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)('web page in headless Chromi
     // SwiftShader gives headless Chromium WebGL2 without a GPU.
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     page = await browser.newPage({ viewport: { width: 1200, height: 1000 }, acceptDownloads: true });
-    page.on('pageerror', (e) => { throw e; });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(`${server.url}/`);
     await page.waitForFunction(() => (document.querySelector('#model') as HTMLSelectElement).options.length > 0);
     await page.selectOption('#model', DA3);
@@ -137,5 +138,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)('web page in headless Chromi
     expect(await page.evaluate(() => (globalThis as any).depthPage.state)).toBe('error');
     expect(await page.isVisible('#error')).toBe(true);
     expect(await page.textContent('#error')).toMatch(/^400 invalid_image: image: .*JPEG/);
+  });
+
+  it('raised no uncaught exception in the page', () => {
+    expect(pageErrors).toEqual([]);
   });
 });

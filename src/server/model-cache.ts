@@ -4,6 +4,7 @@
 // as far as eviction can make room) rather than being refused.
 import { loadModel, type DepthModel, type LoadOptions } from '../model/load.ts';
 import { fileSource } from '../node.ts';
+import { HttpError } from './http-error.ts';
 import type { CatalogModel } from './model-catalog.ts';
 
 interface Entry {
@@ -57,14 +58,20 @@ export class ModelCache {
   }
 
   async #load(model: CatalogModel): Promise<DepthModel> {
-    const source = await fileSource(model.path);
     try {
-      const started = performance.now();
-      const loaded = await loadModel(source, this.#loadOptions);
-      this.#log(`loaded model ${JSON.stringify(model.id)} in ${Math.round(performance.now() - started)} ms: ${loaded.backendDescription}`);
-      return loaded;
-    } finally {
-      await source.close(); // loadModel has copied the weights onto the backend
+      const source = await fileSource(model.path);
+      try {
+        const started = performance.now();
+        const loaded = await loadModel(source, this.#loadOptions);
+        this.#log(`loaded model ${JSON.stringify(model.id)} in ${Math.round(performance.now() - started)} ms: ${loaded.backendDescription}`);
+        return loaded;
+      } finally {
+        await source.close(); // loadModel has copied the weights onto the backend
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.#log(`cannot load model ${JSON.stringify(model.id)}: ${JSON.stringify(message)}`);
+      throw new HttpError(500, 'model_load_failed', `cannot load model "${model.id}": ${message}`);
     }
   }
 

@@ -266,6 +266,12 @@ export function createDepthServer(options: ServeOptions): DepthServer {
   }
 
   const server = createServer((req, res) => void handle(req, res));
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MB): a body declared too large is
+  // refused before the client sends it; any other request is told to go on.
+  server.on('checkContinue', (req, res) => {
+    if (!(Number(req.headers['content-length']) > options.maxBodyBytes)) res.writeContinue();
+    void handle(req, res);
+  });
   server.requestTimeout = options.timeoutMs + 5_000; // receiving a request (slow senders) is bounded too
   server.headersTimeout = Math.min(60_000, server.requestTimeout);
 

@@ -57,7 +57,7 @@ export interface RawResponse {
  * `end: false` leaves the body unfinished; `onSocket` gets a function that destroys the socket
  * (a client that leaves), after which the promise resolves with status 0.
  */
-export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string; chunks?: number; end?: boolean; onSocket?: (destroy: () => void) => void }): Promise<RawResponse> {
+export function rawRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string; chunks?: number; end?: boolean; onContinue?: () => void; onSocket?: (destroy: () => void) => void }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: options.method ?? 'POST', headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -65,6 +65,7 @@ export function rawRequest(url: string, options: { method?: string; headers?: Re
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
+    if (options.onContinue) req.on('continue', options.onContinue);
     let destroyed = false;
     req.on('error', (e) => (destroyed ? resolve({ status: 0, headers: {}, body: '' }) : reject(e)));
     options.onSocket?.(() => { destroyed = true; req.destroy(); });
