@@ -1,7 +1,7 @@
 // `depth-anything serve`'s API over real HTTP on loopback (an in-process server, see
 // helpers/serve.ts): every route, its answers compared with the library and the CLI for the same
 // photo, and every error status; limits, auth, timeout, queueing, disconnects, shutdown.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -425,6 +425,27 @@ describe('queueing, timeout, disconnect, shutdown', () => {
     expect((await res.json()).width).toBeGreaterThan(0);
     await shutdown;
     expect(stopped).toBe(true);
+  });
+
+  it('a model that fails to load → 500 model_load_failed, and the next request tries again', async () => {
+    const dir = freshTempDir();
+    const path = join(dir, 'shrinking.gguf');
+    writeFileSync(path, readFileSync(MODELS.da2));
+    const { scanModels } = await import('../src/server/model-catalog.ts');
+    const broken = await startTestServer({ catalog: await scanModels([path]) });
+    try {
+      truncateSync(path, 5000); // the file changes after the server described it
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const res = await postJson(`${broken.url}/v1/depth`, { ...tiny, model: 'shrinking' });
+        expect(res.status).toBe(500);
+        const error = await errorOf(res);
+        expect(error.code).toBe('model_load_failed');
+        expect(error.message).toContain('cannot load model "shrinking"');
+      }
+      expect(broken.app.status().models_loaded).toEqual([]);
+    } finally {
+      await broken.close();
+    }
   });
 
   it('models load lazily and the least recently used is unloaded past the memory budget', async () => {
