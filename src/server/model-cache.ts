@@ -1,14 +1,14 @@
-// Loaded models: each loads on its first request and stays (one instance per model), and when
-// loading one more would pass the memory budget the least recently used idle models are disposed
-// first. A model in use is never evicted; a model larger than the whole budget still loads (alone,
+// Loaded models, each in its own worker thread (model-host.ts): a model loads on its first request
+// and stays (one instance per model); when loading one more would pass the memory budget, the
+// least recently used idle models are disposed first. A model in use is never evicted; a model larger than the whole budget still loads (alone,
 // as far as eviction can make room) rather than being refused.
-import { loadModel, type DepthModel, type LoadOptions } from '../model/load.ts';
-import { fileSource } from '../node.ts';
 import { HttpError } from './http-error.ts';
 import type { CatalogModel } from './model-catalog.ts';
+import { WorkerModel } from './model-host.ts';
+import type { ModelWorkerData } from './model-worker.ts';
 
 interface Entry {
-  model: Promise<DepthModel>;
+  model: Promise<WorkerModel>;
   cost: number;
   users: number;
   lastUsed: number;
@@ -22,11 +22,11 @@ export function modelCost(model: CatalogModel): number {
 export class ModelCache {
   readonly #entries = new Map<string, Entry>();
   readonly #budget: number;
-  readonly #loadOptions: LoadOptions;
+  readonly #loadOptions: ModelWorkerData['options'];
   readonly #log: (line: string) => void;
   #clock = 0;
 
-  constructor(budgetBytes: number, loadOptions: LoadOptions, log: (line: string) => void) {
+  constructor(budgetBytes: number, loadOptions: ModelWorkerData['options'], log: (line: string) => void) {
     this.#budget = budgetBytes;
     this.#loadOptions = loadOptions;
     this.#log = log;
@@ -38,8 +38,13 @@ export class ModelCache {
   }
 
   /** Runs `use` with the model loaded; it cannot be evicted until `use` settles. */
-  async use<T>(model: CatalogModel, use: (loaded: DepthModel) => Promise<T>): Promise<T> {
+  async use<T>(model: CatalogModel, use: (loaded: WorkerModel) => Promise<T>): Promise<T> {
     let entry = this.#entries.get(model.id);
+    // A model whose worker died (a crash in a forward) is loaded afresh.
+    if (entry && (await entry.model.then((m) => m.dead, () => false))) {
+      if (this.#entries.get(model.id) === entry) this.#entries.delete(model.id);
+      entry = undefined;
+    }
     if (!entry) {
       this.#makeRoom(modelCost(model));
       entry = { model: this.#load(model), cost: modelCost(model), users: 0, lastUsed: 0 };
@@ -57,17 +62,12 @@ export class ModelCache {
     }
   }
 
-  async #load(model: CatalogModel): Promise<DepthModel> {
+  async #load(model: CatalogModel): Promise<WorkerModel> {
     try {
-      const source = await fileSource(model.path);
-      try {
-        const started = performance.now();
-        const loaded = await loadModel(source, this.#loadOptions);
-        this.#log(`loaded model ${JSON.stringify(model.id)} in ${Math.round(performance.now() - started)} ms: ${loaded.backendDescription}`);
-        return loaded;
-      } finally {
-        await source.close(); // loadModel has copied the weights onto the backend
-      }
+      const started = performance.now();
+      const loaded = await WorkerModel.start({ path: model.path, options: this.#loadOptions });
+      this.#log(`loaded model ${JSON.stringify(model.id)} in ${Math.round(performance.now() - started)} ms: ${loaded.backendDescription}`);
+      return loaded;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.#log(`cannot load model ${JSON.stringify(model.id)}: ${JSON.stringify(message)}`);

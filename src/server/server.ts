@@ -7,7 +7,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { decodeImage } from '../image/decode.ts';
 import { ImageTooLargeError } from '../image/limits.ts';
-import type { LoadOptions } from '../model/load.ts';
 import type { DepthPrediction, RgbImage } from '../types.ts';
 import { accessLine, stderrLog, type LogSink } from './access-log.ts';
 import { apiKeyCheck } from './api-key.ts';
@@ -19,13 +18,14 @@ import { errorBody, HttpError } from './http-error.ts';
 import type { CatalogModel } from './model-catalog.ts';
 import { ModelCache } from './model-cache.ts';
 import { ModelLane } from './model-lane.ts';
+import type { ModelWorkerData } from './model-worker.ts';
 import { readBody } from './request-body.ts';
 import type { WebAssets } from './web-assets.ts';
 
 export interface ServeOptions {
   catalog: ReadonlyMap<string, CatalogModel>;
-  /** Backend and threads for every model. */
-  loadOptions: LoadOptions;
+  /** Backend, threads and weight precision for every model. */
+  loadOptions: ModelWorkerData['options'];
   apiKey?: string;
   maxBodyBytes: number;
   /** Decoded image size limit, checked from the header before decoding. */
