@@ -7,7 +7,7 @@ import { encodePointPly } from '../export/point-ply.ts';
 import { encodeTar } from '../export/tar.ts';
 import { sceneConfidence, scenePoints, sceneViews } from '../geometry/scene-views.ts';
 import { unprojectViews } from '../geometry/unproject.ts';
-import type { DepthPrediction, RgbImage } from '../types.ts';
+import type { DepthPrediction } from '../types.ts';
 import type { DepthRequest } from './depth-request.ts';
 import { HttpError } from './http-error.ts';
 
@@ -26,14 +26,15 @@ function imageNames(request: DepthRequest): string[] {
   return names.map((name, i) => (names.indexOf(name) !== i ? `view${i}_${name}` : name));
 }
 
-export function depthFile(kind: 'glb' | 'ply' | 'colmap', request: DepthRequest, images: readonly RgbImage[], predictions: readonly DepthPrediction[]): FileAnswer {
+/** `sizes`: the decoded images' sizes (COLMAP cameras are at the original size). */
+export function depthFile(kind: 'glb' | 'ply' | 'colmap', request: DepthRequest, sizes: readonly { width: number; height: number }[], predictions: readonly DepthPrediction[]): FileAnswer {
   const views = sceneViews(predictions);
   if (!views) throw new HttpError(500, 'internal', 'the model returned no camera');
   if (kind === 'glb') return { body: encodeGlb(scenePoints(views, request.confThreshold), views), contentType: 'model/gltf-binary', fileName: 'depth.glb' };
   if (kind === 'ply') return { body: encodePointPly(scenePoints(views, request.confThreshold)), contentType: 'application/octet-stream', fileName: 'depth.ply' };
   const points = unprojectViews(views, request.confThreshold ?? colmapConfidenceThreshold(sceneConfidence(views)));
   const names = imageNames(request);
-  const colmapViews = views.map((view, i) => ({ ...view, name: names[i]!, originalWidth: images[i]!.width, originalHeight: images[i]!.height }));
+  const colmapViews = views.map((view, i) => ({ ...view, name: names[i]!, originalWidth: sizes[i]!.width, originalHeight: sizes[i]!.height }));
   const encode = request.colmapFormat === 'bin' ? encodeColmapBinary : encodeColmapText;
   return { body: encodeTar(encode(colmapViews, points)), contentType: 'application/x-tar', fileName: 'colmap.tar' };
 }

@@ -1,16 +1,27 @@
 // The server's handle on a model running in its own worker thread (model-worker.ts): load,
 // predict, dispose, and a worker that dies takes its pending predictions down with a clear error.
 import { Worker } from 'node:worker_threads';
-import type { PredictOptions } from '../model/load.ts';
-import type { DepthPrediction, RgbImage } from '../types.ts';
-import type { FromWorker, ModelWorkerData, ToWorker } from './model-worker.ts';
+import type { FromWorker, ModelWorkerData, PredictFailure, PredictRequest, PredictResult, ToWorker } from './model-worker.ts';
 
 // From a checkout the sources run as .ts (Node strips types in workers too); the package has .js.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './model-worker.ts' : './model-worker.js', import.meta.url);
 
 interface Pending {
-  resolve: (predictions: DepthPrediction[]) => void;
+  resolve: (result: PredictResult) => void;
   reject: (error: Error) => void;
+}
+
+/** A prediction that failed in the worker, and why (the server answers 400/413/500 from it). */
+export class PredictError extends Error {
+  readonly failure: PredictFailure;
+  /** The view whose image failed, for image failures. */
+  readonly view?: number;
+
+  constructor(failure: PredictFailure, message: string, view?: number) {
+    super(message);
+    this.failure = failure;
+    this.view = view;
+  }
 }
 
 export class WorkerModel {
@@ -27,8 +38,8 @@ export class WorkerModel {
       if (message.type !== 'result' && message.type !== 'error') return;
       const pending = this.#pending.get(message.id);
       this.#pending.delete(message.id);
-      if (message.type === 'result') pending?.resolve(message.predictions);
-      else pending?.reject(new Error(message.message));
+      if (message.type === 'result') pending?.resolve(message);
+      else pending?.reject(new PredictError(message.failure, message.message, message.view));
     });
     const die = (error: Error) => {
       this.#dead ??= error;
@@ -65,12 +76,13 @@ export class WorkerModel {
     return this.#dead !== undefined;
   }
 
-  predictViews(images: readonly RgbImage[], options: PredictOptions): Promise<DepthPrediction[]> {
+  /** Decodes the images and predicts (several images: one multi-view pass), in the worker. */
+  predict(request: PredictRequest): Promise<PredictResult> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ type: 'predict', id, images: [...images], options } satisfies ToWorker);
+      this.#worker.postMessage({ type: 'predict', id, ...request } satisfies ToWorker);
     });
   }
 

@@ -1,9 +1,12 @@
 // The thread a served model lives on (node:worker_threads). The wasm backend runs a forward
 // synchronously on its calling thread, so a model on the server's own thread would stall the
 // event loop for the whole forward: no health checks, timeouts or disconnect handling, and no
-// second model running meanwhile. Here it stalls only this worker. Protocol (model-host.ts):
-// workerData { path, options } → 'ready' | 'load-error'; 'predict' → 'result' | 'error'.
+// second model running meanwhile. Here it stalls only this worker; image decoding (up to a second
+// for a 24 MP JPEG) happens here too. Protocol (model-host.ts): workerData { path, options } →
+// 'ready' | 'load-error'; 'predict' (encoded images) → 'result' | 'error' (with what went wrong).
 import { parentPort, workerData } from 'node:worker_threads';
+import { decodeImage } from '../image/decode.ts';
+import { ImageTooLargeError } from '../image/limits.ts';
 import { loadModel, type DepthModel, type LoadOptions, type PredictOptions } from '../model/load.ts';
 import { fileSource } from '../node.ts'; // also registers worker_threads for the wasm pool and Dawn for webgpu
 import type { DepthPrediction, RgbImage } from '../types.ts';
@@ -13,12 +16,29 @@ export interface ModelWorkerData {
   options: Pick<LoadOptions, 'backend' | 'threads' | 'weightPrecision'>;
 }
 
-export type ToWorker = { type: 'predict'; id: number; images: RgbImage[]; options: PredictOptions } | { type: 'dispose' };
+export interface PredictRequest {
+  /** Encoded JPEG/PNG bytes, one per view. */
+  images: Uint8Array[];
+  maxPixels: number;
+  options: PredictOptions;
+}
+
+export interface PredictResult {
+  predictions: DepthPrediction[];
+  /** The decoded images' sizes (COLMAP stores them). */
+  sizes: { width: number; height: number }[];
+  decodeMs: number;
+}
+
+/** What failed: a view's image (undecodable or over the pixel limit), the views together, or the model. */
+export type PredictFailure = 'invalid_image' | 'image_too_large' | 'invalid_views' | 'inference_failed';
+
+export type ToWorker = ({ type: 'predict'; id: number } & PredictRequest) | { type: 'dispose' };
 export type FromWorker =
   | { type: 'ready'; backendDescription: string }
   | { type: 'load-error'; message: string }
-  | { type: 'result'; id: number; predictions: DepthPrediction[] }
-  | { type: 'error'; id: number; message: string };
+  | ({ type: 'result'; id: number } & PredictResult)
+  | { type: 'error'; id: number; failure: PredictFailure; view?: number; message: string };
 
 const port = parentPort!;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -53,6 +73,27 @@ async function load(): Promise<DepthModel | undefined> {
   }
 }
 
+async function predict(model: DepthModel, request: Extract<ToWorker, { type: 'predict' }>): Promise<FromWorker> {
+  const { id } = request;
+  const started = performance.now();
+  const images: RgbImage[] = [];
+  for (const [view, bytes] of request.images.entries()) {
+    try {
+      images.push(decodeImage(bytes, { maxPixels: request.maxPixels }));
+    } catch (e) {
+      return { type: 'error', id, failure: e instanceof ImageTooLargeError ? 'image_too_large' : 'invalid_image', view, message: message(e) };
+    }
+  }
+  const decodeMs = performance.now() - started;
+  try {
+    const predictions = await model.predictViews(images, request.options);
+    return { type: 'result', id, predictions, sizes: images.map(({ width, height }) => ({ width, height })), decodeMs };
+  } catch (e) {
+    // The one input problem only the model sees: views that preprocess to different sizes.
+    return { type: 'error', id, failure: message(e).startsWith('predictViews:') ? 'invalid_views' : 'inference_failed', message: message(e) };
+  }
+}
+
 const model = await load();
 if (model) {
   port.on('message', async (request: ToWorker) => {
@@ -61,12 +102,8 @@ if (model) {
       port.close();
       return;
     }
-    try {
-      const predictions = await model.predictViews(request.images, request.options);
-      port.postMessage({ type: 'result', id: request.id, predictions } satisfies FromWorker, transferable(predictions));
-    } catch (e) {
-      port.postMessage({ type: 'error', id: request.id, message: message(e) } satisfies FromWorker);
-    }
+    const answer = await predict(model, request);
+    port.postMessage(answer, answer.type === 'result' ? transferable(answer.predictions) : []);
   });
   port.postMessage({ type: 'ready', backendDescription: model.backendDescription } satisfies FromWorker);
 }

@@ -5,9 +5,6 @@
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeImage } from '../image/decode.ts';
-import { ImageTooLargeError } from '../image/limits.ts';
-import type { DepthPrediction, RgbImage } from '../types.ts';
 import { accessLine, stderrLog, type LogSink } from './access-log.ts';
 import { apiKeyCheck } from './api-key.ts';
 import { checkCapabilities, type DepthOutput } from './capability-check.ts';
@@ -17,6 +14,7 @@ import { parseJsonRequest, parseMultipartRequest, type DepthRequest } from './de
 import { errorBody, HttpError } from './http-error.ts';
 import type { CatalogModel } from './model-catalog.ts';
 import { ModelCache } from './model-cache.ts';
+import { PredictError } from './model-host.ts';
 import { ModelLane } from './model-lane.ts';
 import type { ModelWorkerData } from './model-worker.ts';
 import { readBody } from './request-body.ts';
@@ -92,17 +90,23 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function decodeRequestImages(request: DepthRequest, maxPixels: number): RgbImage[] {
-  return request.images.map((image, i) => {
-    const field = request.multiView ? (image.name !== undefined ? `image[${i}]` : `srcs[${i}]`) : image.name !== undefined ? 'image' : 'src';
-    try {
-      return decodeImage(image.bytes, { maxPixels });
-    } catch (e) {
-      const message = `${field}: ${e instanceof Error ? e.message : String(e)}`;
-      if (e instanceof ImageTooLargeError) throw new HttpError(413, 'image_too_large', `${message} (server option --max-pixels)`);
-      throw new HttpError(400, 'invalid_image', message);
-    }
-  });
+/** The request field an image came from, for error messages. */
+function imageField(request: DepthRequest, view: number): string {
+  const uploaded = request.images[view]?.name !== undefined;
+  if (!request.multiView) return uploaded ? 'image' : 'src';
+  return uploaded ? `image[${view}]` : `srcs[${view}]`;
+}
+
+/** A failure in the model's worker as the client's answer. */
+function predictHttpError(e: unknown, request: DepthRequest): unknown {
+  if (!(e instanceof PredictError)) return e;
+  const field = e.view !== undefined ? `${imageField(request, e.view)}: ` : '';
+  switch (e.failure) {
+    case 'image_too_large': return new HttpError(413, 'image_too_large', `${field}${e.message} (server option --max-megapixels)`);
+    case 'invalid_image': return new HttpError(400, 'invalid_image', `${field}${e.message}`);
+    case 'invalid_views': return new HttpError(400, 'invalid_views', e.message);
+    default: return new HttpError(500, 'inference_failed', e.message);
+  }
 }
 
 export function createDepthServer(options: ServeOptions): DepthServer {
@@ -139,31 +143,23 @@ export function createDepthServer(options: ServeOptions): DepthServer {
     const model = catalogModel(request.model);
     checkCapabilities(model.id, model.info, request, output);
 
-    const decodeStart = performance.now();
-    const images = decodeRequestImages(request, options.maxPixels);
-    const decodeMs = performance.now() - decodeStart;
-
     const queued = performance.now();
-    let inferMs = 0;
     let queueMs = 0;
+    let inferMs = 0;
     const lane = lanes.get(model.id)!;
-    const predictions = await untilAborted(lane.run(async () => {
+    const { predictions, sizes, decodeMs } = await untilAborted(lane.run(async () => {
       queueMs = performance.now() - queued;
       await options.beforeInference?.(model.id);
       return cache.use(model, async (loaded) => {
         context.signal.throwIfAborted(); // loading may have outlasted the client
         const started = performance.now();
-        let result: DepthPrediction[];
         try {
-          result = await loaded.predictViews(images, { rayPose: request.rayPose, resolution: request.resolution });
+          const result = await loaded.predict({ images: request.images.map((image) => image.bytes), maxPixels: options.maxPixels, options: { rayPose: request.rayPose, resolution: request.resolution } });
+          inferMs = performance.now() - started - result.decodeMs;
+          return result;
         } catch (e) {
-          // The one input problem only the model can see: views that preprocess to different sizes.
-          const message = e instanceof Error ? e.message : String(e);
-          if (message.startsWith('predictViews:')) throw new HttpError(400, 'invalid_views', message);
-          throw e;
+          throw predictHttpError(e, request);
         }
-        inferMs = performance.now() - started;
-        return result;
       });
     }, context.signal), context.signal);
 
@@ -171,7 +167,7 @@ export function createDepthServer(options: ServeOptions): DepthServer {
       const round = (ms: number) => Math.round(ms * 10) / 10;
       sendJson(res, 200, depthJson(model.id, request, predictions, { decode_ms: round(decodeMs), queue_ms: round(queueMs), infer_ms: round(inferMs) }));
     } else {
-      const file = depthFile(output, request, images, predictions);
+      const file = depthFile(output, request, sizes, predictions);
       send(res, 200, file.body, { 'content-type': file.contentType, 'content-disposition': `attachment; filename="${file.fileName}"`, 'cache-control': 'no-store' });
     }
   }
