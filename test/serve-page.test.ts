@@ -97,12 +97,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !required)('web page in headless Chromi
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   });
 
-  it('server mode: shows the API\'s depth for the photo, a drawn point cloud, and downloads the same PFM', async () => {
+  it('server mode: shows the API\'s depth for the photo, a drawn point cloud, and downloads the same PFM, GLB and PLY', async () => {
     await runPage(() => page.setInputFiles('#photos', DESK));
     const state = await page.evaluate(() => ({ state: (globalThis as any).depthPage.state, error: (globalThis as any).depthPage.error, mode: (globalThis as any).depthPage.result?.mode }));
     expect(state).toEqual({ state: 'done', error: undefined, mode: 'server' });
     expect(Buffer.from((await pageDepth()).buffer)).toEqual(Buffer.from(apiDepth.buffer));
     expect(Buffer.from((await downloadedPfm()).buffer)).toEqual(Buffer.from(apiDepth.buffer));
+    // The page's GLB and PLY (made in the page from the API's points and cameras) are the server's files.
+    for (const [button, route, name] of [['#dl-glb', '/v1/depth/glb', 'scene.glb'], ['#dl-ply', '/v1/depth/ply', 'points.ply']] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      expect(download.suggestedFilename()).toBe(name);
+      const served = await postJson(`${server.url}${route}`, { model: DA3, src: base64(photo('desk.jpg')) });
+      expect(readFileSync(await download.path())).toEqual(Buffer.from(await served.arrayBuffer()));
+    }
     const cloud = await cloudCoverage('server');
     expect(cloud.covered).toBeGreaterThan(0.01);
     expect(cloud.colours).toBeGreaterThan(50);
