@@ -1,6 +1,6 @@
 // `depth-anything serve`: the HTTP API (POST /v1/depth and its file variants, GET /v1/models,
 // GET /healthz, model downloads for the page's in-browser mode) and the web page, on node:http.
-// No framework: seven routes, a body reader and a multipart parser (the web-standard Response's)
+// No framework: a handful of routes, a body reader and a multipart parser (the web-standard Response's)
 // do not earn one, and every byte the server accepts stays visible here.
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
