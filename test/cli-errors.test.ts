@@ -46,7 +46,7 @@ function expectNoNewFiles(): void {
 
 describe('command-line mistakes: one error line and where the help is', () => {
   it.each([
-    [['frobnicate'], /^error: unknown command: frobnicate \(commands: info, depth, reconstruct, synth, quantize, convert\)$/],
+    [['frobnicate'], /^error: unknown command: frobnicate \(commands: info, depth, reconstruct, synth, quantize, convert, serve\)$/],
     [['depth', '--model', DA3, '--input', PHOTO, '--bogus'], /^error: unknown flag: --bogus$/],
     [['info', '--model'], /^error: flag --model needs a value$/],
     [['info'], /^error: info: --model is required$/],

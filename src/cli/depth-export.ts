@@ -4,6 +4,7 @@
 import { basename, join } from 'node:path';
 import { COLMAP_FILE_NAMES, colmapConfidenceThreshold, encodeColmapBinary, encodeColmapText } from '../export/colmap.ts';
 import { encodeGlb, glbConfidenceThreshold } from '../export/glb.ts';
+import { sceneConfidence, sceneViews } from '../geometry/scene-views.ts';
 import { unprojectViews } from '../geometry/unproject.ts';
 import type { DepthPrediction, ModelInfo, RgbImage } from '../types.ts';
 import type { DepthOptions } from './depth-options.ts';
@@ -49,17 +50,9 @@ export interface WrittenExport {
  * over all views together, as DA3's own exporter does.
  */
 export function encodeExports(options: DepthOptions, images: readonly RgbImage[], inputPaths: readonly string[], predictions: readonly DepthPrediction[]) {
-  const views = predictions.map((prediction) => {
-    const { width, height, depth, confidence } = prediction;
-    if (!prediction.extrinsics || !prediction.intrinsics || !confidence || !prediction.image) throw new Error(noPose());
-    // depth-anything.cpp holds the camera as float32.
-    const extrinsics = prediction.extrinsics.map(Math.fround);
-    const intrinsics = prediction.intrinsics.map(Math.fround);
-    // The network-size image the prediction was made from gives every point its colour.
-    return { width, height, depth, confidence, extrinsics, intrinsics, image: prediction.image };
-  });
-  const allConfidence = new Float32Array(views.reduce((n, v) => n + v.confidence.length, 0));
-  views.reduce((offset, v) => { allConfidence.set(v.confidence, offset); return offset + v.confidence.length; }, 0);
+  const views = sceneViews(predictions);
+  if (!views) throw new Error(noPose());
+  const allConfidence = sceneConfidence(views);
 
   const files: (OutputFile & { bytes: Uint8Array | string })[] = [];
   const written: WrittenExport[] = [];

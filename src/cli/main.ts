@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   synth: async () => (await import('./synth-command.ts')).runSynth,
   quantize: async () => (await import('./quantize-command.ts')).runQuantize,
   convert: async () => (await import('./convert-command.ts')).runConvert,
+  serve: async () => (await import('./serve-command.ts')).runServe,
 };
 
 const HELP = new Set(['help', '-h', '--help']);

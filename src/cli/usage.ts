@@ -54,6 +54,18 @@ const COMMANDS: Record<string, CommandHelp> = {
     description: `  convert      official checkpoint -> depth-anything.cpp's F32 GGUF: a DA3 folder (model.safetensors +
                model_config.yaml; nested writes --out and --metric-out) or a DA2 .pth (--encoder required)`,
   },
+  serve: {
+    synopsis: `  depth-anything serve --models <dir|file.gguf ...> [--host 127.0.0.1] [--port 8080] [--api-key K]
+                       [--backend auto|webgpu|wasm|reference] [--threads N] [--weights f32|f16]
+                       [--max-body-mb 32] [--max-megapixels 40] [--timeout-s 120] [--queue 8] [--memory-mb 4096]`,
+    description: `  serve        HTTP API and web page: POST /v1/depth (JSON or multipart; depth, confidence, sky, camera,
+               point cloud), POST /v1/depth/glb|ply|colmap (files; colmap is a tar), GET /v1/models, GET /healthz,
+               and a page at / (server or in-browser inference, 3D point cloud); --models folders are searched
+               recursively, model ids are file names without .gguf; binds 127.0.0.1 unless --host says otherwise;
+               --api-key (or env DEPTH_ANYTHING_API_KEY) requires "Authorization: Bearer <key>" on /v1 and /models;
+               --queue requests may wait per model (more: 503); --memory-mb is the budget of loaded models
+               (least recently used ones are unloaded); SIGINT/SIGTERM finish in-flight requests, then exit`,
+  },
   help: {
     synopsis: `  depth-anything help`,
     description: ``,

@@ -13,13 +13,15 @@ import { checkImageSize } from './limits.ts';
 export interface DecodeOptions {
   /** Rotate/flip JPEGs per their EXIF orientation tag (default true; the PyTorch reference does not). */
   applyExifOrientation?: boolean;
+  /** Refuse images of more pixels than this, from their header, before decoding (at most the library's MAX_IMAGE_PIXELS). */
+  maxPixels?: number;
 }
 
 export function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): RgbImage {
   if (bytes.length === 0) throw new Error('image: input is empty (0 bytes)');
-  if (isPng(bytes)) return decodePng(bytes);
+  if (isPng(bytes)) return decodePng(bytes, options.maxPixels);
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    const img = decodeJpeg(bytes);
+    const img = decodeJpeg(bytes, options.maxPixels);
     return options.applyExifOrientation === false ? img : applyOrientation(img, readJpegOrientation(bytes));
   }
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -30,10 +32,10 @@ function reason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function decodeJpeg(bytes: Uint8Array): RgbImage {
+function decodeJpeg(bytes: Uint8Array, maxPixels: number | undefined): RgbImage {
   const size = jpegFrameSize(bytes);
   if (size === undefined) throw new Error('image: JPEG has no frame header (SOF) before its first scan; truncated or corrupt');
-  checkImageSize('image: JPEG', size.width, size.height);
+  checkImageSize('image: JPEG', size.width, size.height, maxPixels);
   try {
     return decodeJpegPixels(bytes);
   } catch (e) {
@@ -47,13 +49,13 @@ function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-function decodePng(bytes: Uint8Array): RgbImage {
+function decodePng(bytes: Uint8Array, maxPixels: number | undefined): RgbImage {
   // IHDR must be the first chunk: length 13, "IHDR", then big-endian width and height.
   if (bytes.length < 33 || bytes[12] !== 0x49 || bytes[13] !== 0x48 || bytes[14] !== 0x44 || bytes[15] !== 0x52) {
     throw new Error('image: PNG is truncated or corrupt (no IHDR chunk)');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  checkImageSize('image: PNG', view.getUint32(16), view.getUint32(20));
+  checkImageSize('image: PNG', view.getUint32(16), view.getUint32(20), maxPixels);
   let png: DecodedPng;
   try {
     png = decodePngPixels(bytes, { checkCrc: true });

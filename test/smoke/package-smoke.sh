@@ -34,3 +34,24 @@ node check.mjs
 # …and on Node 22, the minimum in `engines`.
 npx -y -p node@22.23.3 node check.mjs
 node_modules/.bin/depth-anything info --model "$repo/fixtures/models/da3/pack-da3-aux-f32.gguf" | head -1
+# `serve` from the package: the page comes from dist/web (built at prepack; no esbuild here).
+cat > serve-check.mjs <<JS
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+const child = spawn('node_modules/.bin/depth-anything', ['serve', '--models', '$repo/fixtures/models/da2', '--port', '0', '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+let stderr = '';
+child.stderr.on('data', (c) => { stderr += c; });
+const exit = new Promise((resolve) => child.on('exit', resolve));
+while (!/listening on (http:\S+)\//.test(stderr)) { if (child.exitCode !== null) throw new Error(stderr); await new Promise((r) => setTimeout(r, 20)); }
+const url = /listening on (http:\S+)\//.exec(stderr)[1];
+const page = await fetch(url + '/');
+const script = await fetch(url + '/app.js');
+if (page.status !== 200 || script.status !== 200 || (await script.text()).length < 10000) throw new Error('page: ' + page.status + ' ' + script.status);
+const res = await fetch(url + '/v1/depth', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'pack-da2-f32', src: readFileSync('$repo/fixtures/photos/desk.jpg').toString('base64') }) });
+const body = await res.json();
+if (res.status !== 200 || body.width !== 784) throw new Error('depth: ' + JSON.stringify(body).slice(0, 200));
+child.kill('SIGTERM');
+if ((await exit) !== 0) throw new Error('exit: ' + stderr);
+console.log('package smoke ok: serve (page from dist/web, POST /v1/depth', body.width + 'x' + body.height + ', SIGTERM exit 0)');
+JS
+node serve-check.mjs
