@@ -14,9 +14,13 @@ interface Entry {
   lastUsed: number;
 }
 
-/** What a model takes in memory once loaded: the wasm backend widens every weight to float32. */
+/**
+ * What a model's weights take in memory once loaded (`info`'s weights_in_memory): the larger of
+ * the wasm heap (quantized types kept, others widened) and webgpu's buffers, as `auto` may pick either.
+ */
 export function modelCost(model: CatalogModel): number {
-  return Math.max(model.bytes, model.info.parameterCount * 4);
+  const { wasm, webgpu } = model.info.weightsInMemory;
+  return Math.max(wasm.bytes, webgpu.bytes);
 }
 
 export class ModelCache {
