@@ -62,32 +62,47 @@ export function widenPackedQ8_0(src: usize, n: i32, k: i32, dst: usize): void {
   }
 }
 
-/** Bytes of quantized activations for an m×k input: i16 values, then f32 block scales. */
+/**
+ * Bytes of quantized activations for an m×k input. Rows are quantized in groups of MRQ = 4 (the
+ * tile height; rows past m are zero), interleaved so that a tile reads one 16-byte chunk per k-pair:
+ * per group and block of 32, 16 chunks of [row0 x(2s) x(2s+1) | row1 … | row2 … | row3 …] as i16
+ * (256 bytes); after all groups, per group and block the 4 rows' f32 scales (16 bytes).
+ */
 export function quantizedActivationBytes(m: i32, k: i32): i32 {
-  return m * k * 2 + m * (k / 32) * 4;
+  return ((m + MRQ - 1) / MRQ) * (k / 32) * (256 + 16);
 }
 
-/**
- * Quantizes x [m, k] into dst (quantizedActivationBytes): i16 values at dst, the scale of
- * each row's block b at dst + 2·m·k + (row·k/32 + b)·4. Tasks: one per row.
- */
+/** Quantizes x [m, k] into dst as laid out above. Tasks: one per row, padding rows included. */
 export function quantizeActivations(x: usize, m: i32, k: i32, dst: usize): void {
   const blocks = k / 32;
-  const scales = dst + <usize>m * k * 2;
-  for (let r = nextTask(); r < m; r = nextTask()) {
+  const groups = (m + MRQ - 1) / MRQ;
+  const scales = dst + <usize>groups * blocks * 256;
+  for (let r = nextTask(); r < groups * MRQ; r = nextTask()) {
+    const lane = <usize>(r & 3) << 2;
     for (let b = 0; b < blocks; b++) {
+      const chunks = dst + (<usize>(r >> 2) * blocks + b) * 256 + lane;
+      const scale = scales + (<usize>(r >> 2) * blocks + b) * 16 + lane;
+      if (r >= m) {
+        for (let s: usize = 0; s < 16; s++) store<u32>(chunks + (s << 4), 0);
+        store<f32>(scale, 0);
+        continue;
+      }
       const src = x + ((<usize>r * k + b * 32) << 2);
       let amax = f32x4.splat(0);
       for (let i = 0; i < 32; i += 4) amax = f32x4.max(amax, f32x4.abs(v128.load(src + (<usize>i << 2))));
       const top = max(max(f32x4.extract_lane(amax, 0), f32x4.extract_lane(amax, 1)),
         max(f32x4.extract_lane(amax, 2), f32x4.extract_lane(amax, 3)));
-      store<f32>(scales + ((<usize>r * blocks + b) << 2), top / 32767);
+      store<f32>(scale, top / 32767);
       const id = f32x4.splat(top != 0 ? <f32>32767 / top : 0);
-      const q = dst + ((<usize>r * k + b * 32) << 1);
-      for (let i = 0; i < 32; i += 8) {
-        const lo = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(src + (<usize>i << 2)), id)));
-        const hi = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(src + (<usize>i << 2), 16), id)));
-        v128.store(q + (<usize>i << 1), i16x8.narrow_i32x4_s(lo, hi));
+      for (let i: usize = 0; i < 32; i += 8) {
+        const lo = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(src + (i << 2)), id)));
+        const hi = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v128.load(src + (i << 2), 16), id)));
+        const pairs = i16x8.narrow_i32x4_s(lo, hi); // k-pairs i/2 .. i/2+3 as 4 × 32 bits
+        const at = chunks + (i << 3); // chunk i/2
+        store<u32>(at, i32x4.extract_lane(pairs, 0));
+        store<u32>(at, i32x4.extract_lane(pairs, 1), 16);
+        store<u32>(at, i32x4.extract_lane(pairs, 2), 32);
+        store<u32>(at, i32x4.extract_lane(pairs, 3), 48);
       }
     }
   }
@@ -100,51 +115,50 @@ export function quantizeActivations(x: usize, m: i32, k: i32, dst: usize): void 
   return v128.or(magnitude, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
 }
 
-/** Row r of a block with `rows` valid rows: rows past the end repeat the last one (never stored). */
-// @ts-ignore: decorator
-@inline function clampRow(row: i32, r: i32, rows: i32): usize {
-  return <usize>(row + min(r, rows - 1));
-}
-
-/** C[rows ≤ 4, cols ≤ 8] = quantized x rows row..row+rows-1 · Q8_0 panel b (all k). */
+/**
+ * C[rows ≤ 4, cols ≤ 8] = quantized x rows row..row+rows-1 (row a multiple of 4) · Q8_0 panel b
+ * (all k). Pointers advance with the data, so every load has a constant offset.
+ */
 // @ts-ignore: decorator
 @inline export function tileQ8(xq: usize, m: i32, k: i32, row: i32, rows: i32, b: usize, c: usize, ldc: usize, cols: i32): void {
   const blocks = k / 32;
-  const r0 = clampRow(row, 0, rows), r1 = clampRow(row, 1, rows), r2 = clampRow(row, 2, rows), r3 = clampRow(row, 3, rows);
-  const a0 = xq + r0 * k * 2, a1 = xq + r1 * k * 2, a2 = xq + r2 * k * 2, a3 = xq + r3 * k * 2;
-  const scales = xq + <usize>m * k * 2;
-  const d0 = scales + r0 * blocks * 4, d1 = scales + r1 * blocks * 4, d2 = scales + r2 * blocks * 4, d3 = scales + r3 * blocks * 4;
+  const groups = (m + MRQ - 1) / MRQ;
+  let px = xq + <usize>(row >> 2) * blocks * 256;
+  let ps = xq + <usize>groups * blocks * 256 + <usize>(row >> 2) * blocks * 16;
+  let pw = b;
   const z = f32x4.splat(0);
   let f00 = z, f01 = z, f10 = z, f11 = z, f20 = z, f21 = z, f30 = z, f31 = z;
   for (let bi = 0; bi < blocks; bi++) {
-    const blk = b + <usize>bi * PANEL_BLOCK;
+    const halves = v128.load(pw);
+    pw += 16;
     const zi = i32x4.splat(0);
     let s00 = zi, s01 = zi, s10 = zi, s11 = zi, s20 = zi, s21 = zi, s30 = zi, s31 = zi;
-    const o = <usize>bi * 64;
-    for (let s: usize = 0; s < 16; s++) {
-      const w0 = v128.load8x8_s(blk + 16 + (s << 4));
-      const w1 = v128.load8x8_s(blk + 24 + (s << 4));
-      let x = v128.load32_splat(a0 + o + (s << 2));
+    for (let s = 0; s < 16; s++) {
+      const w0 = v128.load8x8_s(pw);
+      const w1 = v128.load8x8_s(pw, 8);
+      let x = v128.load32_splat(px);
       s00 = i32x4.add(s00, i32x4.dot_i16x8_s(w0, x)); s01 = i32x4.add(s01, i32x4.dot_i16x8_s(w1, x));
-      x = v128.load32_splat(a1 + o + (s << 2));
+      x = v128.load32_splat(px, 4);
       s10 = i32x4.add(s10, i32x4.dot_i16x8_s(w0, x)); s11 = i32x4.add(s11, i32x4.dot_i16x8_s(w1, x));
-      x = v128.load32_splat(a2 + o + (s << 2));
+      x = v128.load32_splat(px, 8);
       s20 = i32x4.add(s20, i32x4.dot_i16x8_s(w0, x)); s21 = i32x4.add(s21, i32x4.dot_i16x8_s(w1, x));
-      x = v128.load32_splat(a3 + o + (s << 2));
+      x = v128.load32_splat(px, 12);
       s30 = i32x4.add(s30, i32x4.dot_i16x8_s(w0, x)); s31 = i32x4.add(s31, i32x4.dot_i16x8_s(w1, x));
+      pw += 16;
+      px += 16;
     }
-    const halves = v128.load(blk);
     const w0 = finiteHalvesToFloats(i32x4.extend_low_i16x8_u(halves));
     const w1 = finiteHalvesToFloats(i32x4.extend_high_i16x8_u(halves));
-    const o4 = <usize>bi * 4;
-    let d = v128.load32_splat(d0 + o4);
-    f00 = madd(f32x4.convert_i32x4_s(s00), f32x4.mul(w0, d), f00); f01 = madd(f32x4.convert_i32x4_s(s01), f32x4.mul(w1, d), f01);
-    d = v128.load32_splat(d1 + o4);
-    f10 = madd(f32x4.convert_i32x4_s(s10), f32x4.mul(w0, d), f10); f11 = madd(f32x4.convert_i32x4_s(s11), f32x4.mul(w1, d), f11);
-    d = v128.load32_splat(d2 + o4);
-    f20 = madd(f32x4.convert_i32x4_s(s20), f32x4.mul(w0, d), f20); f21 = madd(f32x4.convert_i32x4_s(s21), f32x4.mul(w1, d), f21);
-    d = v128.load32_splat(d3 + o4);
-    f30 = madd(f32x4.convert_i32x4_s(s30), f32x4.mul(w0, d), f30); f31 = madd(f32x4.convert_i32x4_s(s31), f32x4.mul(w1, d), f31);
+    const d = v128.load(ps);
+    ps += 16;
+    let dr = i32x4.shuffle(d, d, 0, 0, 0, 0);
+    f00 = madd(f32x4.convert_i32x4_s(s00), f32x4.mul(w0, dr), f00); f01 = madd(f32x4.convert_i32x4_s(s01), f32x4.mul(w1, dr), f01);
+    dr = i32x4.shuffle(d, d, 1, 1, 1, 1);
+    f10 = madd(f32x4.convert_i32x4_s(s10), f32x4.mul(w0, dr), f10); f11 = madd(f32x4.convert_i32x4_s(s11), f32x4.mul(w1, dr), f11);
+    dr = i32x4.shuffle(d, d, 2, 2, 2, 2);
+    f20 = madd(f32x4.convert_i32x4_s(s20), f32x4.mul(w0, dr), f20); f21 = madd(f32x4.convert_i32x4_s(s21), f32x4.mul(w1, dr), f21);
+    dr = i32x4.shuffle(d, d, 3, 3, 3, 3);
+    f30 = madd(f32x4.convert_i32x4_s(s30), f32x4.mul(w0, dr), f30); f31 = madd(f32x4.convert_i32x4_s(s31), f32x4.mul(w1, dr), f31);
   }
   storeCols(c, f00, f01, cols);
   if (rows > 1) storeCols(c + ldc, f10, f11, cols);
