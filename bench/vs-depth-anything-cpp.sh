@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     *) models+=("$1"); shift ;;
   esac
 done
-: "${DA3_CLI:?set DA3_CLI to depth-anything.cpp's da3-cli}"
+: "${DA3_CLI:?set DA3_CLI to the da3-cli of depth-anything.cpp}"
 ours=(node_modules/.bin/node dist/src/cli/main.js depth --backend wasm --threads 2)
 theirs=("$DA3_CLI" depth --threads 2)
 out=$(mktemp -d)
@@ -29,7 +29,13 @@ for round in $(seq "$rounds"); do
     echo "round $round $(basename "$m") theirs: $("${theirs[@]}" --model "$m" --input "$photo" --repeat "$repeat" 2>&1 | grep '^bench:')"
   done
 done
+# Peak RSS in KiB of one plain run.
+rss() {
+  /usr/bin/time -f '%M' "$@" >/dev/null 2>"$out/time" || true
+  tail -n 1 "$out/time"
+}
 for m in "${models[@]}"; do
-  rss() { /usr/bin/time -f '%M' "$@" >/dev/null 2>"$out/time" || true; tail -1 "$out/time"; }
-  echo "peak RSS $(basename "$m"): ours $(rss "${ours[@]}" --model "$m" --input "$photo" --pfm "$out/a.pfm") KiB, theirs $(rss "${theirs[@]}" --model "$m" --input "$photo" --pfm "$out/b.pfm") KiB"
+  a=$(rss "${ours[@]}" --model "$m" --input "$photo" --pfm "$out/a.pfm")
+  b=$(rss "${theirs[@]}" --model "$m" --input "$photo" --pfm "$out/b.pfm")
+  echo "peak RSS $(basename "$m"): ours $a KiB, theirs $b KiB"
 done

@@ -1,5 +1,6 @@
-// Reads a GGUF's tensors, dequantized to float32 straight into backend memory (no transient
-// whole-tensor copy: peak RSS stays near the model size), under their
+// Reads a GGUF's tensors straight into backend memory, in their stored type where the backend
+// keeps it (quantized weights on wasm, F16 on webgpu) and otherwise dequantized to float32 (no
+// transient whole-tensor copy: peak RSS stays near the model size), under their
 // canonical names (the nested-metric file's `m_vit.` / `m_head.` become `vit.` / `head.`).
 
 import { readStoredTensorInto, readTensorInto } from '../../gguf/dequantize.ts';
@@ -43,6 +44,9 @@ class BackendWeights implements Weights {
   }
 }
 
+/** Tensors read at once while loading. */
+const READS_IN_FLIGHT = 4;
+
 /** `only` limits loading to names (canonical) for which it returns true. */
 export async function loadWeights(
   file: GgufFile, source: ByteSource, backend: Backend, only: (name: string) => boolean = () => true,
@@ -52,16 +56,33 @@ export async function loadWeights(
   const wanted = [...file.tensors.values()].filter((info) => only(canonicalName(info.name)));
   const total = wanted.reduce((sum, info) => sum + info.nbytes, 0);
   checkWeightsFit(backend, wanted.reduce((sum, info) => sum + residentBytes(backend, info), 0), file);
-  let loaded = 0;
-  for (const info of wanted) {
-    const name = canonicalName(info.name);
-    const stored = info.type === GGML_TYPE.F32 ? undefined
-      : { type: info.type, bytes: info.nbytes, fill: (target: Uint8Array) => readStoredTensorInto(file, source, info.name, target) };
-    const tensor = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true, stored });
-    weights.add(name, tensor);
-    loaded += info.nbytes;
-    onProgress?.(loaded, total);
+  // A few tensors in flight at once: the file reads overlap each other (and the wasm backend's
+  // Q8_0 packing), instead of one read waiting for the previous tensor.
+  let loaded = 0, next = 0;
+  const tensors: Tensor[] = [];
+  const upload = async (): Promise<void> => {
+    while (next < wanted.length) {
+      const index = next++;
+      const info = wanted[index]!;
+      const stored = info.type === GGML_TYPE.F32 ? undefined
+        : { type: info.type, bytes: info.nbytes, fill: (target: Uint8Array) => readStoredTensorInto(file, source, info.name, target) };
+      try {
+        tensors[index] = await backend.uploadWith(shapeOf(info), (target) => readTensorInto(file, source, info.name, target), { weight: true, stored });
+      } catch (e) {
+        next = wanted.length; // the other readers stop after their current tensor
+        throw e;
+      }
+      loaded += info.nbytes;
+      onProgress?.(loaded, total);
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: READS_IN_FLIGHT }, upload));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
+    for (const t of tensors) if (t) backend.release(t);
+    throw (failed as PromiseRejectedResult).reason;
   }
+  wanted.forEach((info, i) => weights.add(canonicalName(info.name), tensors[i]!));
   return weights;
 }
 
