@@ -38,16 +38,7 @@ export function linear(
   x: usize, m: i32, k: i32, w: usize, n: i32,
   bias: usize, act: i32, scale: usize, residual: usize, out: usize,
 ): void {
-  const rowsPerTask = MR * 8;
-  const rowBlocks = (m + rowsPerTask - 1) / rowsPerTask;
-  const panels = (n + NR - 1) / NR;
-  const panelBlocks = (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK;
-  for (let task = nextTask(); task < rowBlocks * panelBlocks; task = nextTask()) {
-    const r0 = (task / panelBlocks) * rowsPerTask;
-    const p0 = (task % panelBlocks) * PANELS_PER_TASK;
-    panelBlock(x, k, r0, min(r0 + rowsPerTask, m), w + <usize>p0 * k * NR * 4, <usize>k * NR * 4, p0, min(p0 + PANELS_PER_TASK, panels),
-      n, bias, act, scale, residual, out, false, m);
-  }
+  rowPanelTasks(x, m, k, w, <usize>k * NR * 4, n, bias, act, scale, residual, out, false);
 }
 
 /** Per-thread scratch of linearStored: one block of widened panels and one widened row. */
@@ -102,16 +93,24 @@ export function linearQ8(
   xq: usize, m: i32, k: i32, w: usize, n: i32,
   bias: usize, act: i32, scale: usize, residual: usize, out: usize,
 ): void {
-  const rowsPerTask = MRQ * 8;
+  rowPanelTasks(xq, m, k, w, <usize>(k / 32) * PANEL_BLOCK, n, bias, act, scale, residual, out, true);
+}
+
+/** The task loop of linear and linearQ8: blocks of 8 tiles of rows × PANELS_PER_TASK panels. */
+// @ts-ignore: decorator
+@inline function rowPanelTasks(
+  x: usize, m: i32, k: i32, w: usize, panelBytes: usize, n: i32,
+  bias: usize, act: i32, scale: usize, residual: usize, out: usize, q8: bool,
+): void {
+  const rowsPerTask = (q8 ? MRQ : MR) * 8;
   const rowBlocks = (m + rowsPerTask - 1) / rowsPerTask;
   const panels = (n + NR - 1) / NR;
   const panelBlocks = (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK;
-  const panelBytes = <usize>(k / 32) * PANEL_BLOCK;
   for (let task = nextTask(); task < rowBlocks * panelBlocks; task = nextTask()) {
     const r0 = (task / panelBlocks) * rowsPerTask;
     const p0 = (task % panelBlocks) * PANELS_PER_TASK;
-    panelBlock(xq, k, r0, min(r0 + rowsPerTask, m), w + <usize>p0 * panelBytes, panelBytes, p0, min(p0 + PANELS_PER_TASK, panels),
-      n, bias, act, scale, residual, out, true, m);
+    panelBlock(x, k, r0, min(r0 + rowsPerTask, m), w + <usize>p0 * panelBytes, panelBytes, p0, min(p0 + PANELS_PER_TASK, panels),
+      n, bias, act, scale, residual, out, q8, m);
   }
 }
 

@@ -1,21 +1,17 @@
 // Flags of `depth-anything serve`, checked and typed.
 import { flagValue, flagValues, parseFlags, positiveIntegerFlag, type FlagKind, type Flags } from './args.ts';
 import { parseWeightPrecision } from './depth-options.ts';
+import type { ServeOptions } from '../server/server.ts';
 import { UsageError } from './usage-error.ts';
 
-export interface ServeCommandOptions {
+/** The server's limits as ServeOptions has them, plus where to listen and what to load. */
+export interface ServeCommandOptions extends Pick<ServeOptions, 'apiKey' | 'maxBodyBytes' | 'maxPixels' | 'timeoutMs' | 'maxQueued' | 'memoryBudgetBytes'> {
   models: string[];
   host: string;
   port: number;
   backend: string;
   threads?: number;
   weightPrecision?: 'f32' | 'f16';
-  apiKey?: string;
-  maxBodyBytes: number;
-  maxPixels: number;
-  timeoutMs: number;
-  maxQueued: number;
-  memoryBudgetBytes: number;
 }
 
 const SERVE_FLAGS: Record<string, FlagKind> = {
