@@ -378,7 +378,8 @@ class WasmBackendImpl implements WasmBackend {
 
   /**
    * Rows per task of linearStored: every task widens its block of 64 columns once per thread, so
-   * rows are split only as far as needed to give each thread about 4 tasks.
+   * rows are split only as far as needed to give each thread about 4 tasks, in multiples of 12
+   * (whole tiles of either build's height, 4 or 6).
    */
   #storedRowsPerChunk(m: number, n: number): number {
     const panelBlocks = Math.ceil(n / 64);
