@@ -41,9 +41,9 @@ export function linear(
   rowPanelTasks(x, m, k, w, <usize>k * NR * 4, n, bias, act, scale, residual, out, false);
 }
 
-/** Per-thread scratch of linearStored: one block of widened panels and one widened row. */
+/** Per-thread scratch of linearStored: one block of widened panels and four widened rows. */
 export function linearStoredScratchBytes(k: i32): i32 {
-  return (PANELS_PER_TASK * NR + 1) * k * 4;
+  return (PANELS_PER_TASK * NR + 4) * k * 4;
 }
 
 /**
@@ -60,7 +60,7 @@ export function linearStored(
   const panelBlocks = (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK;
   const chunks = (m + rowsPerChunk - 1) / rowsPerChunk;
   const own = scratch + <usize>threadSlot() * linearStoredScratchBytes(k);
-  const row = own + <usize>PANELS_PER_TASK * NR * k * 4;
+  const rows = own + <usize>PANELS_PER_TASK * NR * k * 4;
   const rowBytes = <usize>storedRowBytes(type, k);
   let widened = -1;
   for (let task = nextTask(); task < panelBlocks * chunks; task = nextTask()) {
@@ -69,19 +69,43 @@ export function linearStored(
     const pEnd = min(p0 + PANELS_PER_TASK, panels);
     if (block != widened) {
       for (let p = p0; p < pEnd; p++) {
-        const panel = own + <usize>(p - p0) * k * NR * 4;
-        for (let j = 0; j < NR; j++) {
-          const r = p * NR + j;
-          if (r < n) widenRow(type, w + <usize>r * rowBytes, k, row);
-          for (let kk = 0; kk < k; kk++) {
-            store<f32>(panel + (<usize>kk * NR + j) * 4, r < n ? load<f32>(row + (<usize>kk << 2)) : 0);
-          }
-        }
+        for (let j = 0; j < NR; j += 4) widenFourColumns(w, type, rowBytes, p * NR + j, n, k, rows, own + <usize>(p - p0) * k * NR * 4 + <usize>j * 4);
       }
       widened = block;
     }
     const r0 = (task % chunks) * rowsPerChunk;
     panelBlock(x, k, r0, min(r0 + rowsPerChunk, m), own, <usize>k * NR * 4, p0, pEnd, n, bias, act, scale, residual, out, false, m);
+  }
+}
+
+/**
+ * Widens weight rows r..r+3 (zeros past n) into 4 lanes of a panel at dst (stride NR floats per
+ * k), through `rows` (4·k floats of scratch): 4×4 blocks are transposed in registers.
+ */
+// @ts-ignore: decorator
+@inline function widenFourColumns(w: usize, type: i32, rowBytes: usize, r: i32, n: i32, k: i32, rows: usize, dst: usize): void {
+  const rowFloats = <usize>k * 4;
+  for (let i = 0; i < 4; i++) {
+    const row = rows + <usize>i * rowFloats;
+    if (r + i < n) widenRow(type, w + <usize>(r + i) * rowBytes, k, row);
+    else memory.fill(row, 0, rowFloats);
+  }
+  const ldp = <usize>NR * 4;
+  let kk = 0;
+  for (; kk + 4 <= k; kk += 4) {
+    const at = <usize>kk << 2;
+    const a0 = v128.load(rows + at), a1 = v128.load(rows + rowFloats + at);
+    const a2 = v128.load(rows + 2 * rowFloats + at), a3 = v128.load(rows + 3 * rowFloats + at);
+    const t0 = i32x4.shuffle(a0, a1, 0, 4, 1, 5), t1 = i32x4.shuffle(a2, a3, 0, 4, 1, 5);
+    const t2 = i32x4.shuffle(a0, a1, 2, 6, 3, 7), t3 = i32x4.shuffle(a2, a3, 2, 6, 3, 7);
+    const out = dst + <usize>kk * ldp;
+    v128.store(out, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+    v128.store(out + ldp, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+    v128.store(out + 2 * ldp, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+    v128.store(out + 3 * ldp, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+  }
+  for (; kk < k; kk++) {
+    for (let i = 0; i < 4; i++) store<f32>(dst + <usize>kk * ldp + <usize>i * 4, load<f32>(rows + <usize>i * rowFloats + (<usize>kk << 2)));
   }
 }
 
