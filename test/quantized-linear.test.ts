@@ -23,6 +23,8 @@ import { WEBGPU_AVAILABLE } from './helpers/webgpu.ts';
 const KEPT: GgmlTypeName[] = ['F16', 'Q8_0', 'Q4_K', 'Q5_K', 'Q6_K'];
 /** [m, k, n]: row tails of every tile height, column tails of the 8-wide panels, several panel blocks. */
 const SHAPES: [number, number, number][] = [[1, 256, 1], [7, 256, 29], [37, 512, 70], [130, 768, 131]];
+/** F16 rows can have any length: odd ones exercise the widening's k tail. */
+const F16_SHAPES: [number, number, number][] = [[5, 50, 9], [13, 7, 17]];
 
 const WASM_BUILDS = [
   { name: 'wasm relaxed-simd, 2 threads', create: () => createWasmBackend({ threads: 2 }) },
@@ -80,7 +82,7 @@ describe.each(BACKENDS)('linear over kept GGUF types on $name', ({ name, create 
     const ref = new ReferenceBackend();
     const type = GGML_TYPE[typeName];
     try {
-      for (const [m, k, n] of SHAPES) {
+      for (const [m, k, n] of typeName === 'F16' ? [...SHAPES, ...F16_SHAPES] : SHAPES) {
         const x = values(m * k, 11 + m, 2);
         const bytes = quantize(type, values(n * k, 5 + n));
         const w = dequantize(type, bytes, n * k);
