@@ -87,8 +87,6 @@ class WasmBackendImpl implements WasmBackend {
   readonly #k: KernelExports;
   readonly #pool: ThreadPool;
   readonly #heap: Heap;
-  /** Row length (the last dimension at upload) of each weight kept in its GGUF type. */
-  readonly #storedRowLength = new WeakMap<Storage, number>();
 
   /** Why fewer threads run than were asked for, if they do. */
   readonly threadNote: string | undefined;
@@ -153,7 +151,7 @@ class WasmBackendImpl implements WasmBackend {
   /** A tensor whose plain values are read (a weight kept in its GGUF type is widened first). */
   #tensor(t: Tensor, what: string): WasmTensor {
     const w = this.#weight(t, what);
-    if (w.storage.storedType !== undefined) this.#widen(w.storage);
+    if (w.storage.stored) this.#widen(w.storage);
     if (w.storage.packedInPlace !== undefined) {
       throw new Error(`wasm backend: ${what} is a weight packed for ${w.storage.packedInPlace}; its plain values are gone`);
     }
@@ -180,8 +178,7 @@ class WasmBackendImpl implements WasmBackend {
     }
     const q8 = stored.type === GGML_TYPE.Q8_0;
     const bytes = q8 ? this.#k.packedQ8Bytes(rows, k) : stored.bytes;
-    const storage = new Storage(this.#heap.alloc(bytes), size, true, bytes, stored.type);
-    this.#storedRowLength.set(storage, k);
+    const storage = new Storage(this.#heap.alloc(bytes), size, true, bytes, { type: stored.type, rowLength: k });
     const raw = q8 ? this.#heap.alloc(stored.bytes) : storage.ptr;
     try {
       await stored.fill(new Uint8Array(this.#memory.buffer, raw, stored.bytes));
@@ -227,14 +224,14 @@ class WasmBackendImpl implements WasmBackend {
 
   /** Replaces a kept weight's stored bytes by its float32 values. */
   #widen(storage: Storage): void {
-    const k = this.#storedRowLength.get(storage)!;
+    const { type, rowLength: k } = storage.stored!;
     const ptr = this.#heap.alloc(storage.size * 4);
-    if (storage.storedType === GGML_TYPE.Q8_0) this.#pool.run('widenPackedQ8_0', [storage.ptr, storage.size / k, k, ptr]);
-    else this.#pool.run('widenStored', [storage.ptr, storage.storedType!, storage.size / k, k, ptr]);
+    if (type === GGML_TYPE.Q8_0) this.#pool.run('widenPackedQ8_0', [storage.ptr, storage.size / k, k, ptr]);
+    else this.#pool.run('widenStored', [storage.ptr, type, storage.size / k, k, ptr]);
     this.#heap.free(storage.ptr);
     storage.ptr = ptr;
     storage.capacity = storage.size * 4;
-    storage.storedType = undefined;
+    storage.stored = undefined;
   }
 
   upload(data: Float32Array, shape: readonly number[], opts: UploadOptions = {}): Tensor {
@@ -308,7 +305,7 @@ class WasmBackendImpl implements WasmBackend {
     const storage = w.storage;
     const known = storage.packed.get(key);
     if (known !== undefined) return known;
-    if (storage.storedType !== undefined) this.#widen(storage);
+    if (storage.stored) this.#widen(storage);
     if (storage.packedInPlace !== undefined) {
       throw new Error(`wasm backend: weight packed for ${storage.packedInPlace} cannot also be used as ${key}`);
     }
@@ -358,9 +355,9 @@ class WasmBackendImpl implements WasmBackend {
       this.#optional(opts.residual, 'linear residual', m * n),
     ];
     // A kept weight viewed with another row length is widened (its rows no longer match k).
-    if (ws.storage.storedType !== undefined && this.#storedRowLength.get(ws.storage) !== k) this.#tensor(ws, 'linear weight');
+    if (ws.storage.stored && ws.storage.stored.rowLength !== k) this.#tensor(ws, 'linear weight');
     const out = this.#new([...xs.shape.slice(0, -1), n]);
-    const type = ws.storage.storedType;
+    const type = ws.storage.stored?.type;
     if (type === GGML_TYPE.Q8_0) {
       this.#withScratch([this.#k.quantizedActivationBytes(m, k)], (xq) => {
         this.#pool.run('quantizeActivations', [xs.ptr, m, k, xq!]);

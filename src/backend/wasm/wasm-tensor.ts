@@ -16,14 +16,15 @@ export class Storage {
   /** The packing that replaced the plain values (weights only). */
   packedInPlace: string | undefined;
   /**
-   * The GGML type the block holds the values in, while a weight is kept in its GGUF type: as the
-   * GGUF stores it, except Q8_0, which is packed for the integer GEMM (asm/gemm-q8.ts) at upload.
+   * While a weight is kept in its GGUF type: that GGML type and the row length the rows were
+   * stored with. The block holds them as the GGUF stores them, except Q8_0, which is packed for
+   * the integer GEMM (asm/gemm-q8.ts) at upload.
    */
-  storedType: number | undefined;
+  stored: { type: number; rowLength: number } | undefined;
   freed = false;
 
-  constructor(ptr: number, size: number, weight: boolean, capacity: number, storedType?: number) {
-    this.storedType = storedType;
+  constructor(ptr: number, size: number, weight: boolean, capacity: number, stored?: { type: number; rowLength: number }) {
+    this.stored = stored;
     this.ptr = ptr;
     this.size = size;
     this.weight = weight;
