@@ -4,6 +4,8 @@ import type { GgufFile, GgufTensorInfo } from '../../gguf/reader.ts';
 import { shapeOf } from '../../gguf/shape.ts';
 import { GGML_TYPE } from '../../gguf/types.ts';
 import { wasmKeepsStored } from '../backend/wasm/kept-types.ts';
+import { webgpuKeepsStored } from '../backend/webgpu/kept-types.ts';
+import { residentBytes } from './weights-loader.ts';
 import type { BackendWeights, ModelInfo } from '../types.ts';
 import { readModelConfig } from './config.ts';
 
@@ -22,7 +24,7 @@ export function describeModel(file: GgufFile): ModelInfo {
     tensorTypes[t.typeName] = (tensorTypes[t.typeName] ?? 0) + 1;
     parameterCount += t.nelements;
     wasm.add(t, wasmKeepsStored(t.type, shapeOf(t)));
-    webgpu.add(t, t.type === GGML_TYPE.F16); // 16-bit in GPU buffers, widened inside the GEMM
+    webgpu.add(t, webgpuKeepsStored(t.type));
   }
   return {
     family: cfg.family,
@@ -49,7 +51,7 @@ class WeightsTally {
   readonly widened = new Set<string>();
 
   add(t: GgufTensorInfo, kept: boolean): void {
-    this.bytes += t.type === GGML_TYPE.F32 || kept ? t.nbytes : 4 * t.nelements;
+    this.bytes += residentBytes(t, kept);
     if (t.type !== GGML_TYPE.F32) (kept ? this.kept : this.widened).add(t.typeName);
   }
 

@@ -55,7 +55,7 @@ export async function loadWeights(
   const weights = new BackendWeights(backend);
   const wanted = [...file.tensors.values()].filter((info) => only(canonicalName(info.name)));
   const total = wanted.reduce((sum, info) => sum + info.nbytes, 0);
-  checkWeightsFit(backend, wanted.reduce((sum, info) => sum + residentBytes(backend, info), 0), file);
+  checkWeightsFit(backend, wanted.reduce((sum, info) => sum + residentBytes(info, backend.keepsStored?.(info.type, shapeOf(info)) ?? false), 0), file);
   // A few tensors in flight at once: the file reads overlap each other (and the wasm backend's
   // Q8_0 packing), instead of one read waiting for the previous tensor.
   let loaded = 0, next = 0;
@@ -86,9 +86,9 @@ export async function loadWeights(
   return weights;
 }
 
-/** Bytes a tensor takes in the backend: as stored if the backend keeps its type, else float32. */
-export function residentBytes(backend: Backend, info: GgufTensorInfo): number {
-  return info.type !== GGML_TYPE.F32 && backend.keepsStored?.(info.type, shapeOf(info)) ? info.nbytes : info.nelements * 4;
+/** Bytes a tensor takes in a backend: as stored if the backend keeps its type, else float32. */
+export function residentBytes(info: GgufTensorInfo, kept: boolean): number {
+  return kept ? info.nbytes : info.nelements * 4;
 }
 
 /** Room kept for activations and packed forms beside the weights. */

@@ -26,7 +26,7 @@ import { BufferPool, USAGE_COPY_DST, USAGE_MAP_READ } from './buffer-pool.ts';
 import { CommandRecorder, type Binding } from './command-recorder.ts';
 import { acquireDevice, type DeviceRequest } from './device.ts';
 import { checkProjection, dims2, dims3, elementCount } from '../shape-checks.ts';
-import { GGML_TYPE } from '../../../gguf/types.ts';
+import { webgpuKeepsStored } from './kept-types.ts';
 
 export interface WebGpuBackendOptions extends DeviceRequest {
   /** A device of the caller's: used as is, and not destroyed by dispose(). */
@@ -164,9 +164,8 @@ class WebGpuBackendImpl implements WebGpuBackend {
     return `webgpu (${this.adapterName}${this.isFallbackAdapter ? ', software adapter' : ''}${this.halfWeights ? ', f16 weights' : ''})`;
   }
 
-  /** F16 weights stay 16-bit (widened inside the GEMM); other GGUF types are widened at upload. */
   keepsStored(type: number): boolean {
-    return type === GGML_TYPE.F16;
+    return webgpuKeepsStored(type);
   }
 
   get canTime(): boolean {
