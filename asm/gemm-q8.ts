@@ -6,7 +6,7 @@
 import { nextTask } from './tasks';
 import { storeCols } from './tile';
 import { halfToFloat } from './stored-rows';
-import { madd } from './vmath';
+import { absMax32, madd } from './vmath';
 
 const NR = 8;
 /**
@@ -88,10 +88,7 @@ export function quantizeActivations(x: usize, m: i32, k: i32, dst: usize): void 
         continue;
       }
       const src = x + ((<usize>r * k + b * 32) << 2);
-      let amax = f32x4.splat(0);
-      for (let i = 0; i < 32; i += 4) amax = f32x4.max(amax, f32x4.abs(v128.load(src + (<usize>i << 2))));
-      const top = max(max(f32x4.extract_lane(amax, 0), f32x4.extract_lane(amax, 1)),
-        max(f32x4.extract_lane(amax, 2), f32x4.extract_lane(amax, 3)));
+      const top = absMax32(src);
       store<f32>(scale, top / 32767);
       const id = f32x4.splat(top != 0 ? <f32>32767 / top : 0);
       for (let i: usize = 0; i < 32; i += 8) {

@@ -6,6 +6,7 @@
 // runtime-agnostic reference.
 import { nextTask, threadSlot } from './tasks';
 import { halfToFloat, scaleMin, TYPE_Q4_K, TYPE_Q5_K, TYPE_Q6_K, TYPE_Q8_0 } from './stored-rows';
+import { absMax32 } from './vmath';
 
 /** ggml's GROUP_MAX_EPS, as float32. */
 const GROUP_MAX_EPS: f32 = 1e-15;
@@ -290,9 +291,7 @@ function quantizeQ6_K(x: usize, out: usize, scratch: usize): void {
 
 /** quantize_row_q8_0_ref for 32 values: d = max|x| / 127, q = roundf(x / d) (halves away from zero). */
 function quantizeQ8_0(x: usize, out: usize): void {
-  let amax = f32x4.splat(0);
-  for (let j: usize = 0; j < 32; j += 4) amax = f32x4.max(amax, f32x4.abs(v128.load(x + (j << 2))));
-  const top = max(max(f32x4.extract_lane(amax, 0), f32x4.extract_lane(amax, 1)), max(f32x4.extract_lane(amax, 2), f32x4.extract_lane(amax, 3)));
+  const top = absMax32(x);
   const d = top / <f32>127;
   const id = f32x4.splat(d != 0 && !isNaN(d) ? <f32>1 / d : 0);
   storeHalf(out, d);

@@ -135,3 +135,11 @@ export const ACT_GELU = 2;
   if (act == ACT_GELU) return gelu4(v);
   return v;
 }
+
+/** The largest |x| of the 32 floats at p (NaN if one is NaN): a quantization block's range. */
+// @ts-ignore: decorator
+@inline export function absMax32(p: usize): f32 {
+  let m = f32x4.splat(0);
+  for (let i: usize = 0; i < 32; i += 4) m = f32x4.max(m, f32x4.abs(v128.load(p + (i << 2))));
+  return max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+}
